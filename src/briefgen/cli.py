@@ -1,0 +1,126 @@
+"""The command line: each command parses flags, calls one library function, maps the outcome.
+
+Library modules are imported inside the commands so that `briefgen --help`
+stays fast; WeasyPrint in particular loads only when a PDF is made.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from .errors import BriefgenError, display_path
+
+app = typer.Typer(
+    name="briefgen",
+    help="Footnoted policy briefs, PDF and HTML, one per audience, from validated YAML.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+T = TypeVar("T")
+_options = {"debug": False}
+
+
+class FormatChoice(str, Enum):
+    pdf = "pdf"
+    html = "html"
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+ContentDir = Annotated[Path, typer.Argument(help="The brief folder (holding brief.yaml).")]
+
+
+@app.callback()
+def _main(debug: Annotated[bool, typer.Option(
+        "--debug", help="Show a traceback for unexpected errors.")] = False) -> None:
+    _options["debug"] = debug
+
+
+@app.command()
+def build(
+    content_dir: ContentDir = Path("content"),
+    audience: Annotated[list[str] | None, typer.Option(
+        "--audience", "-a", help="Build only this audience (repeatable).")] = None,
+    format: Annotated[list[FormatChoice] | None, typer.Option(
+        "--format", "-f", help="Build only this format (repeatable).")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="The output folder.")] = Path("build"),
+    force: Annotated[bool, typer.Option("--force", help="Rebuild everything.")] = False,
+) -> None:
+    """Build every audience (or those named) to OUT/<audience>/brief.pdf and brief.html."""
+    from .build import build as run_build
+
+    started = time.perf_counter()
+    result = _run(lambda: run_build(content_dir, audiences=audience,
+                                    formats=[f.value for f in format or []], out_dir=out))
+    for path in result.written:
+        typer.echo(f"wrote {display_path(path)}")
+    typer.echo(f"built {len(result.written)} in {time.perf_counter() - started:.1f} s")
+
+
+@app.command()
+def check(
+    content_dir: ContentDir = Path("content"),
+    snapshots: Annotated[Path | None, typer.Option(
+        help="The snapshot folder (default: snapshots/ in the brief folder).")] = None,
+    format: Annotated[ReportFormat, typer.Option(
+        "--format", "-f", help="How to report findings.")] = ReportFormat.text,
+) -> None:
+    """Validate the brief and verify every quote against its source's snapshot."""
+    from .check import check as run_check
+    from .check import report
+
+    findings = _run(lambda: run_check(content_dir, snapshots))
+    typer.echo(report(findings, format.value), nl=False)
+    if any(f.severity == "error" for f in findings):
+        raise typer.Exit(1)
+
+
+@app.command()
+def audiences(content_dir: ContentDir = Path("content")) -> None:
+    """List the audiences found, their clearance and where each comes from."""
+    from .audience import find_audiences
+
+    for name, found in _run(lambda: find_audiences(content_dir)).items():
+        where = display_path(found.dirs[0])
+        typer.echo(f"{name:<12} {found.config.clearance:<11} {found.origin:<11} {where}")
+
+
+def _run(action: Callable[[], T]) -> T:
+    """Run a library call; a BriefgenError becomes its message and exit code, never a traceback."""
+    try:
+        return action()
+    except BriefgenError as exc:
+        for line in exc.lines():
+            typer.echo(line, err=True)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        typer.echo("interrupted; earlier outputs are unchanged", err=True)
+        raise typer.Exit(130) from None
+    except Exception as exc:  # a bug in briefgen, not in the user's brief
+        if _options["debug"]:
+            traceback.print_exc()
+        typer.echo(f"internal error: {type(exc).__name__}: {exc} "
+                   "(run with --debug for details and please report it)", err=True)
+        raise typer.Exit(1) from None
+
+
+def main() -> None:
+    app(prog_name="briefgen")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""The one family of errors briefgen raises; the CLI formats them and picks the exit code."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the content, at a place a user can open in an editor."""
+
+    file: Path | None
+    line: int | None
+    column: int | None
+    path: str
+    message: str
+
+    def location(self) -> str:
+        if self.file is None:
+            return ""
+        place = display_path(self.file)
+        if self.line is not None:
+            place += f":{self.line}"
+            if self.column is not None:
+                place += f":{self.column}"
+        return place
+
+    def __str__(self) -> str:
+        parts = [p for p in (self.location(), self.path) if p]
+        return ": ".join([*parts, self.message])
+
+
+def display_path(path: Path) -> str:
+    """A path as the user typed it: relative to the working folder when inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+class BriefgenError(Exception):
+    """Base of every error meant for the user rather than for a traceback."""
+
+    exit_code = 1
+
+    def lines(self) -> list[str]:
+        return [f"error: {self}"]
+
+
+class ContentError(BriefgenError):
+    """The brief's content is wrong; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=_problem_order)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
+
+class TemplateError(BriefgenError):
+    """An audience template or its audience.yaml is wrong."""
+
+
+class UsageError(BriefgenError):
+    """The command line is wrong: an unknown audience, a missing folder."""
+
+    exit_code = 2
+
+
+class OutputError(BriefgenError):
+    """The outputs could not be written; earlier outputs are left as they were."""
+
+
+def _problem_order(problem: Problem) -> tuple[str, int, int]:
+    return (str(problem.file or ""), problem.line or 0, problem.column or 0)

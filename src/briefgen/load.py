@@ -1,0 +1,159 @@
+"""Read YAML safely, keeping the line and column of every node for error messages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import ContentError, Problem
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+# A brief has a few thousand nodes; anything far beyond is an alias bomb.
+MAX_NODES = 200_000
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass
+class Document:
+    """A YAML file's data plus where each of its values and keys stands in the file."""
+
+    path: Path
+    data: Any
+    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
+        """The 1-based line and column of `loc`, or of its nearest ancestor that exists."""
+        if key and loc in self.keys:
+            return self.keys[loc]
+        for end in range(len(loc), -1, -1):
+            if loc[:end] in self.values:
+                return self.values[loc[:end]]
+        return (1, 1)
+
+    def problem(self, loc: Loc, path: str, message: str, *, key: bool = False) -> Problem:
+        line, column = self.position(loc, key=key)
+        return Problem(self.path, line, column, path, message)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that reports duplicate keys and keeps impossible dates as text."""
+
+    def __init__(self, stream: str, path: Path) -> None:
+        super().__init__(stream)
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, (list, dict)):
+                self._problem(key_node, "a mapping key must be a plain value")
+                continue
+            if key in seen:
+                self._problem(key_node, f"duplicate key '{key}': keep one of them")
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+    def construct_yaml_timestamp(self, node: ScalarNode) -> Any:
+        # 2025-02-30 matches YAML's date pattern but is no date; leaving it as
+        # text lets the model report it at its line instead of crashing here.
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+    def _problem(self, node: Node, message: str) -> None:
+        mark = node.start_mark
+        self.problems.append(Problem(self.path, mark.line + 1, mark.column + 1, "", message))
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+def read_text(path: Path) -> str:
+    """The file's text: UTF-8, with or without a byte-order mark, within the size limit."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // (1024 * 1024)
+        raise ContentError([Problem(path, None, None, "", f"file is {size:,} bytes; "
+                                    f"the limit is {limit} MiB: split or shorten it")])
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ContentError([Problem(path, line, None, "",
+                                    "not UTF-8 text: save the file as UTF-8")]) from None
+
+
+def load_yaml(path: Path) -> Document:
+    """Parse one YAML file into data and positions, or raise ContentError."""
+    text = read_text(path)
+    loader = _Loader(text, path)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        raise ContentError([_yaml_problem(path, exc)]) from None
+    except yaml.YAMLError as exc:
+        raise ContentError([Problem(path, None, None, "", str(exc))]) from None
+    except RecursionError:
+        raise ContentError([Problem(path, None, None, "",
+                                    "nesting too deep: flatten the structure")]) from None
+    finally:
+        loader.dispose()
+    if loader.problems:
+        raise ContentError(loader.problems)
+    doc = Document(path, data)
+    if node is not None:
+        _record_marks(doc, node)
+    return doc
+
+
+def _yaml_problem(path: Path, exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    message = exc.problem or "invalid YAML"
+    if exc.context and exc.problem:
+        message = f"{exc.context}: {exc.problem}"
+    if "could not determine a constructor" in message:
+        message = "tags that build objects (such as !!python/...) are not allowed: remove the tag"
+    line = mark.line + 1 if mark else None
+    column = mark.column + 1 if mark else None
+    return Problem(path, line, column, "", message)
+
+
+def _record_marks(doc: Document, root: Node) -> None:
+    count = 0
+    for loc, node, key_node in _walk(root, ()):
+        count += 1
+        if count > MAX_NODES:
+            raise ContentError([Problem(doc.path, None, None, "",
+                                        f"more than {MAX_NODES:,} values (aliases expanded): "
+                                        "remove the anchors and aliases")])
+        doc.values[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if key_node is not None:
+            doc.keys[loc] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+
+
+def _walk(node: Node, loc: Loc, key_node: Node | None = None
+          ) -> Iterator[tuple[Loc, Node, Node | None]]:
+    """Every node with its location; aliases are walked again, which MAX_NODES bounds."""
+    stack: list[tuple[Loc, Node, Node | None]] = [(loc, node, key_node)]
+    while stack:
+        loc, node, key_node = stack.pop()
+        yield loc, node, key_node
+        if isinstance(node, MappingNode):
+            for k, v in reversed(node.value):
+                if isinstance(k, ScalarNode):
+                    stack.append(((*loc, k.value), v, k))
+        elif isinstance(node, SequenceNode):
+            for i, v in reversed(list(enumerate(node.value))):
+                stack.append(((*loc, i), v, None))

