@@ -60,3 +60,10 @@ def _note_markers(bold: list[dict], chars: list[dict], page: int) -> list[Mark]:
         if f"{mark.number}." in text:
             marks.append(mark)
     return marks
+
+
+def body_text(path: Path) -> str:
+    """The body text in the order it was laid out (per line and table cell),
+    without notes, calls, running headers and footers (all set smaller)."""
+    with pdfplumber.open(path) as pdf:
+        return "".join(c["text"] for page in pdf.pages for c in page.chars if c["size"] >= 8.5)

@@ -61,18 +61,18 @@ def verify_quotes(content: Content, documents: dict[str, Document],
         for k, citation in enumerate(statement.sources):
             if not citation.quote:
                 continue
-            quote_loc = (*loc, "sources", k, "quote")
-            problem = documents[key].problem(quote_loc, field_path(key, quote_loc), "")
             source_id = citation.source
             if source_id not in texts:
                 texts[source_id] = _snapshot_text(content, documents, source_id, snapshot_dir)
+                if isinstance(texts[source_id], Finding):  # reported once, where it is fixed
+                    findings.append(texts[source_id])  # type: ignore[arg-type]
             text = texts[source_id]
-            if isinstance(text, Finding):
-                findings.append(Finding(text.code, "error", _with(problem, text.problem.message)))
-            elif normalise(citation.quote) not in text:
-                findings.append(Finding("quote-not-found", "error", _with(
-                    problem, f"quote not found in the snapshot of '{source_id}': "
-                             "copy it exactly from the source")))
+            if isinstance(text, str) and normalise(citation.quote) not in text:
+                quote_loc = (*loc, "sources", k, "quote")
+                findings.append(Finding("quote-not-found", "error", documents[key].problem(
+                    quote_loc, field_path(key, quote_loc),
+                    f"quote not found in the snapshot of '{source_id}': "
+                    "copy it exactly from the source")))
     return findings
 
 
@@ -82,6 +82,7 @@ def _snapshot_text(content: Content, documents: dict[str, Document], source_id: 
     source = content.sources[index]
     where = documents["sources"].problem((index, "snapshot"), f"sources[{index}].snapshot", "")
     if not source.snapshot:
+        where = documents["sources"].problem((index, "id"), f"sources[{index}]", "")
         return Finding("quote-without-snapshot", "error", _with(
             where, f"source '{source_id}' has quoted statements but no snapshot to verify them "
                    "against: add `snapshot:`"))
@@ -99,7 +100,7 @@ def _snapshot_text(content: Content, documents: dict[str, Document], source_id: 
 def unused_sources(content: Content, documents: dict[str, Document]) -> list[Finding]:
     cited = {c.source for _, _, s in located_statements(content) for c in s.sources}
     return [Finding("unused-source", "warning", documents["sources"].problem(
-                (i, "id"), f"sources[{i}]", f"source '{s.id}' is never cited: cite it or remove it"))
+                (i, "id"), f"sources[{i}]", f"source '{s.id}' is never cited: cite or remove it"))
             for i, s in enumerate(content.sources) if s.id not in cited]
 
 

@@ -6,7 +6,6 @@ stays fast; WeasyPrint in particular loads only when a PDF is made.
 
 from __future__ import annotations
 
-import sys
 import time
 import traceback
 from collections.abc import Callable
@@ -123,4 +122,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -60,7 +60,7 @@ class _Loader(yaml.SafeLoader):
             if key in seen:
                 self._problem(key_node, f"duplicate key '{key}': keep one of them")
             seen.add(key)
-        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+        return super().construct_mapping(node, deep=deep)
 
     def construct_yaml_timestamp(self, node: ScalarNode) -> Any:
         # 2025-02-30 matches YAML's date pattern but is no date; leaving it as
@@ -131,9 +131,7 @@ def _yaml_problem(path: Path, exc: yaml.MarkedYAMLError) -> Problem:
 
 
 def _record_marks(doc: Document, root: Node) -> None:
-    count = 0
-    for loc, node, key_node in _walk(root, ()):
-        count += 1
+    for count, (loc, node, key_node) in enumerate(_walk(root, ()), start=1):
         if count > MAX_NODES:
             raise ContentError([Problem(doc.path, None, None, "",
                                         f"more than {MAX_NODES:,} values (aliases expanded): "

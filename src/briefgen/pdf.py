@@ -1,4 +1,4 @@
-"""Print HTML → PDF with WeasyPrint. Imported only when a PDF is made: WeasyPrint is slow to load."""
+"""Print HTML → PDF with WeasyPrint, imported only when a PDF is made: it loads slowly."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from .errors import TemplateError
 MAX_DATA_URL = 2 * 1024 * 1024
 
 
-class ConfinedFetcher(URLFetcher):
+class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
     """Serves files inside the allowed folders and nothing else: no network, ever.
 
     Anything else stops the build instead of leaving a silent gap in the PDF.

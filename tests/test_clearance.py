@@ -1,0 +1,70 @@
+"""A statement above an audience's clearance appears nowhere in its outputs."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pypdf
+import pytest
+
+CLEARANCE = {"minister": "RESTRICTED", "analyst": "INTERNAL", "public": "PUBLIC"}
+ORDER = ["PUBLIC", "INTERNAL", "RESTRICTED"]
+
+
+def everything_in_pdf(path: Path) -> str:
+    """Text, metadata and bookmarks: every place a reader or a tool can find words."""
+    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    reader = pypdf.PdfReader(path)
+    meta = " ".join(str(v) for v in (reader.metadata or {}).values())
+    marks = " ".join(str(item.title) for item in _flatten(reader.outline))
+    return " ".join((text, meta, marks))
+
+
+def canaries(text: str) -> set[str]:
+    return set(re.findall(r"CANARY(INTERNAL|RESTRICTED)", text))
+
+
+@pytest.mark.parametrize("audience", list(CLEARANCE))
+@pytest.mark.parametrize("fmt", ["pdf", "html"])
+def test_canaries_above_clearance_are_absent(canary_build: Path, audience: str,
+                                             fmt: str) -> None:
+    path = canary_build / audience / f"brief.{fmt}"
+    text = everything_in_pdf(path) if fmt == "pdf" else path.read_text(encoding="utf-8")
+    allowed = set(ORDER[1: ORDER.index(CLEARANCE[audience]) + 1])
+    assert canaries(text) == allowed
+
+
+def test_source_cited_only_by_restricted_statements_is_not_listed(canary_build: Path) -> None:
+    for audience in ("analyst", "public"):
+        html = (canary_build / audience / "brief.html").read_text(encoding="utf-8")
+        assert "restricted-source" not in html
+        assert "CANARYRESTRICTEDURL" not in html
+
+
+def test_section_emptied_by_the_filter_disappears(canary_build: Path) -> None:
+    html = (canary_build / "public" / "brief.html").read_text(encoding="utf-8")
+    assert "CANARYRESTRICTEDHEADING" not in html
+    assert "Open background" in html
+
+
+def test_banner_shows_highest_marking_of_what_is_shown(canary_build: Path) -> None:
+    for audience, marking in CLEARANCE.items():
+        html = (canary_build / audience / "brief.html").read_text(encoding="utf-8")
+        assert f'class="marking-banner marking-{marking.lower()}"' in html
+
+
+def test_statement_text_is_escaped_not_interpreted(canary_build: Path) -> None:
+    html = (canary_build / "public" / "brief.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>" not in html
+    assert "<em>emphasis</em>" in html
+
+
+def _flatten(outline: list) -> list:
+    items = []
+    for item in outline:
+        items += _flatten(item) if isinstance(item, list) else [item]
+    return items

@@ -1,0 +1,77 @@
+"""The package: templates found the same way installed or editable, CLI start-up kept light."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import FIXTURES, ROOT
+from typer.testing import CliRunner
+
+from briefgen.audience import builtin_templates, find_audiences
+from briefgen.cli import app
+from briefgen.render import make_environment
+
+
+def test_wheel_contains_the_builtin_audiences(tmp_path: Path) -> None:
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation",
+                    "--outdir", str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    (wheel,) = tmp_path.glob("briefgen-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for audience in ("minister", "analyst", "public"):
+        for name in ("audience.yaml", "brief.html.j2", "style.css"):
+            assert f"briefgen/templates/{audience}/{name}" in names
+    assert "briefgen/templates/_common/layout.html.j2" in names
+
+
+def test_builtin_templates_are_the_top_level_folder() -> None:
+    assert (builtin_templates() / "analyst" / "audience.yaml").is_file()
+
+
+def test_help_does_not_load_weasyprint() -> None:
+    code = "import sys; from briefgen.cli import app; print('weasyprint' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                         text=True).stdout
+    assert out.strip() == "False"
+
+
+def test_every_command_has_help(runner: CliRunner) -> None:
+    for command in ("build", "check", "audiences"):
+        result = runner.invoke(app, [command, "--help"])
+        assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_brief_templates_come_first_and_can_extend_builtins(
+        brief_dir: Callable[..., Path]) -> None:
+    content = brief_dir()
+    override = content / "templates" / "public"
+    override.mkdir(parents=True)
+    (override / "brief.html.j2").write_text(
+        '{% extends "builtin/public/brief.html.j2" %}'
+        '{% block kicker %}Our own kicker{% endblock %}', encoding="utf-8")
+    audience = find_audiences(content)["public"]
+    assert audience.origin == "overridden"
+    assert audience.dirs[0] == override
+    env = make_environment(audience)
+    assert env.get_template("brief.html.j2").filename == str(override / "brief.html.j2")
+    assert Path(env.get_template("style.css").filename or "") == \
+        builtin_templates() / "public" / "style.css"
+
+
+def test_audiences_lists_origin(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["audiences", str(FIXTURES / "canary")])
+    assert result.exit_code == 0
+    assert "analyst" in result.output and "INTERNAL" in result.output
+    assert "built-in" in result.output
+
+
+def test_readme_commands_are_the_ones_ci_runs() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert ("python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && "
+            ".venv/bin/briefgen build content") in readme
+    assert ".venv/bin/pytest -q" in readme and ".venv/bin/pytest -q" in ci
+    assert "python3 -m venv .venv" in ci and ".venv/bin/pip install" in ci
