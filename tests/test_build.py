@@ -22,8 +22,8 @@ def pdf_text(path: Path) -> str:
 
 
 def squeeze(text: str) -> str:
-    """Text without spaces, hyphens or emphasis marks: line breaks and hyphenation vanish."""
-    return re.sub(r"[\s\-‐­*]", "", text)
+    """Text without spaces, hyphens, emphasis or quote marks: what typesetting changes."""
+    return re.sub(r"[\s\-‐­*\"“”'‘’]", "", text)
 
 
 def visible_statements(audience: str) -> list[str]:

@@ -122,13 +122,18 @@ def filter_content(content: Content, config: AudienceConfig) -> Content:
         # An item whose every statement is hidden goes too: its heading alone
         # would be an unsourced claim, and would hint at what was removed.
         parts[name] = [item for item in kept if item.statements]
+    parts["milestones"] = sorted(parts["milestones"], key=lambda m: date_order(m.date))
     if config.max_milestones:
-        latest = sorted(parts["milestones"], key=lambda m: m.date)[-config.max_milestones:]
-        parts["milestones"] = latest
-    parts["milestones"] = sorted(parts["milestones"], key=lambda m: m.date)
+        parts["milestones"] = parts["milestones"][-config.max_milestones:]
     filtered = Content(brief=brief, sources=content.sources, **parts)
     cited = {c.source for s in all_statements(filtered) for c in s.sources}
     return filtered.model_copy(update={"sources": [s for s in content.sources if s.id in cited]})
+
+
+def date_order(partial: str) -> tuple[int, int, int]:
+    """Sort key of a partial date: '2025' falls after '2025-01-16', as 'some time in 2025'."""
+    parts = [int(p) for p in partial.split("-")]
+    return (parts[0], parts[1] if len(parts) > 1 else 13, parts[2] if len(parts) > 2 else 32)
 
 
 def all_statements(content: Content) -> list[Statement]:

@@ -25,6 +25,8 @@ from .models import Content
 Medium = Literal["web", "print"]
 ENTRY_TEMPLATE = "brief.html.j2"
 _EMPHASIS = re.compile(r"\*(?=\S)([^*\n]+?)(?<=\S)\*")
+_OPENING_DOUBLE = re.compile(r'(?:(?<=^)|(?<=[\s(\[{—–-]))"')
+_OPENING_SINGLE = re.compile(r"(?:(?<=^)|(?<=[\s(\[{“—–-]))'")
 
 
 def make_environment(audience: Audience) -> SandboxedEnvironment:
@@ -44,13 +46,34 @@ def make_environment(audience: Audience) -> SandboxedEnvironment:
                                undefined=jinja2.StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True)
     env.filters["statement"] = statement_html
+    env.filters["with_note"] = with_note
+    env.filters["smart"] = smart_quotes
     env.filters["long_date"] = long_date
     return env
 
 
 def statement_html(text: str) -> Markup:
-    """Plain text with *emphasis*; everything else is shown literally."""
-    return Markup(_EMPHASIS.sub(lambda m: f"<em>{m[1]}</em>", str(escape(text))))
+    """Plain text with *emphasis*; everything else is shown literally.
+
+    Straight quotes become typographic ones, as Pandoc's `smart` extension does.
+    """
+    html = _EMPHASIS.sub(lambda m: f"<em>{m[1]}</em>", str(escape(smart_quotes(text))))
+    return Markup(html)
+
+
+def smart_quotes(text: str) -> str:
+    text = _OPENING_DOUBLE.sub("“", text).replace('"', "”")
+    return _OPENING_SINGLE.sub("‘", text).replace("'", "’")
+
+
+def with_note(text: Markup, call: Markup) -> Markup:
+    """The statement with its note call, the last word and the call never split by a line end."""
+    html = str(text)
+    cut = html.rfind(" ")
+    while cut != -1 and html[cut:].count("</em>") > html[cut:].count("<em>"):
+        cut = html.rfind(" ", 0, cut)  # never split inside an emphasis
+    joined = Markup('<span class="nobreak">{}{}</span>').format(Markup(html[cut + 1:]), call)
+    return Markup(html[: cut + 1]) + joined
 
 
 def long_date(value: dt.date | str, lang: str = "en") -> str:
