@@ -83,6 +83,8 @@ def test_pdf_metadata_and_bookmarks(sample_build: Path) -> None:
     assert reader.metadata is not None
     assert reader.metadata.title == "Japan and NATO, 2007–2025"
     assert reader.metadata.author == "Policy Analysis Unit"
+    assert reader.metadata["/CreationDate"] == "D:20261120"  # the brief's date, not the clock
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
     outline = [item.title for item in _flatten(reader.outline)]
     assert {"Key judgments", "Background", "Milestones", "Open questions"} <= set(outline)
 
