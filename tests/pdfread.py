@@ -63,7 +63,8 @@ def _note_markers(bold: list[dict], chars: list[dict], page: int) -> list[Mark]:
 
 
 def body_text(path: Path) -> str:
-    """The body text in the order it was laid out (per line and table cell),
-    without notes, calls, running headers and footers (all set smaller)."""
+    """The body text (the serif face) in the order it was laid out, without notes,
+    calls, headings, list numbers, running headers and footers (all in the sans face)."""
     with pdfplumber.open(path) as pdf:
-        return "".join(c["text"] for page in pdf.pages for c in page.chars if c["size"] >= 8.5)
+        return "".join(c["text"] for page in pdf.pages for c in page.chars
+                       if c["size"] >= 8.5 and "Charis" in c["fontname"])

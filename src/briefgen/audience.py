@@ -32,6 +32,7 @@ class AudienceConfig(Strict):
     show_grades: bool = Field(False, description="Show Admiralty grades in every note.")
     max_milestones: Annotated[int, Field(ge=1)] | None = Field(
         None, description="Show only the latest N milestones.")
+    timeline: bool = Field(True, description="Draw the milestones as a timeline figure.")
 
 
 @dataclass(frozen=True)
