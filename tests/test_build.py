@@ -78,15 +78,36 @@ def test_analyst_notes_show_grades_and_others_do_not(sample_build: Path) -> None
     assert "[A]" not in public
 
 
-def test_pdf_metadata_and_bookmarks(sample_build: Path) -> None:
+def test_pdf_metadata(sample_build: Path) -> None:
     reader = pypdf.PdfReader(sample_build / "analyst" / "brief.pdf")
     assert reader.metadata is not None
     assert reader.metadata.title == "Japan and NATO, 2007–2025"
     assert reader.metadata.author == "Policy Analysis Unit"
     assert reader.metadata["/CreationDate"] == "D:20261120"  # the brief's date, not the clock
     assert reader.trailer["/Root"]["/Lang"] == "en-GB"
-    outline = [item.title for item in _flatten(reader.outline)]
-    assert {"Key judgments", "Background", "Milestones", "Open questions"} <= set(outline)
+
+
+SECTION_BOOKMARKS = {
+    "minister": {"Bottom line", "Recent milestones", "Open questions"},
+    "analyst": {"Key judgments", "1. Background", "2. Milestones", "3. Areas of cooperation",
+                "4. Open questions", "5. Sources and grades"},
+    "public": {"In brief", "Background", "Timeline", "Areas of cooperation", "Open questions"},
+}
+
+
+def test_every_pdf_is_tagged_with_title_language_and_section_bookmarks(
+        sample_build: Path) -> None:
+    for audience, sections in SECTION_BOOKMARKS.items():
+        path = sample_build / audience / "brief.pdf"
+        info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True,
+                              text=True).stdout
+        assert re.search(r"^Tagged:\s+yes$", info, re.M)
+        assert re.search(r"^Title:\s+Japan and NATO, 2007–2025$", info, re.M)
+        reader = pypdf.PdfReader(path)
+        assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+        assert b"pdfuaid:part" in reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+        outline = {item.title for item in _flatten(reader.outline)}
+        assert sections <= outline, sections - outline
 
 
 def test_minister_note_fits_on_two_pages(sample_build: Path) -> None:

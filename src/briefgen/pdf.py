@@ -43,7 +43,8 @@ def render_pdf(html: str, base_dir: Path, roots: Sequence[Path]) -> bytes:
     document = weasyprint.HTML(string=html, base_url=base_dir.resolve().as_uri() + "/",
                                url_fetcher=ConfinedFetcher(roots))
     try:
-        pdf = document.write_pdf(pdf_tags=True)
+        # PDF/UA-1: tagged, with language, title and XMP metadata, for screen readers.
+        pdf = document.write_pdf(pdf_variant="pdf/ua-1")
     except FatalURLFetchingError as exc:
         raise TemplateError(str(exc)) from None
     assert isinstance(pdf, bytes)
