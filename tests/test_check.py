@@ -1,4 +1,4 @@
-"""briefgen check: quotes verified against snapshots, unused sources flagged."""
+"""briefgen check: quotes verified in every snapshot kind, each lint, each report format."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ import pytest
 from conftest import SAMPLE, SHARED_SOURCES
 from typer.testing import CliRunner
 
-from briefgen.check import check, normalise
+from briefgen.check import check
 from briefgen.cli import app
+from briefgen.snapshots import html_text, normalise
 
-SNAPSHOT = "The minister said: “We will ‘stay the course’.”\nThe fund   began in\n2007.\n"
+SNAPSHOT = ("The minister said: “We will ‘stay the course’.”\n"
+            "The fund   began in\n2007 — and grew.\n")
 
 BRIEF = """\
 title: Quotes
@@ -27,6 +29,7 @@ summary:
 SOURCES = """\
 - id: public-source
   title: A public source
+  published: 2024-05
   reliability: B
   snapshot: public.txt
 - id: restricted-source
@@ -35,8 +38,10 @@ SOURCES = """\
 """
 
 
-def quoted_brief(make: Callable[..., Path], quote: str) -> Path:
-    content = make(sources=SOURCES, brief=BRIEF, questions=f"""\
+def quoted_brief(make: Callable[..., Path], quote: str, snapshot: str = "public.txt",
+                 data: bytes | None = None) -> Path:
+    content = make(sources=SOURCES.replace("public.txt", snapshot), brief=BRIEF,
+                   questions=f"""\
 - id: q
   question: What was said?
   statements:
@@ -47,79 +52,269 @@ def quoted_brief(make: Callable[..., Path], quote: str) -> Path:
           quote: '{quote}'
 """)
     (content / "snapshots").mkdir()
-    (content / "snapshots" / "public.txt").write_text(SNAPSHOT, encoding="utf-8")
+    (content / "snapshots" / snapshot).write_bytes(data or SNAPSHOT.encode())
     return content
 
+
+def codes(content: Path) -> list[str]:
+    return [f.code for f in check(content)]
+
+
+# --- quotes -----------------------------------------------------------------
 
 @pytest.mark.parametrize("quote", [
     "We will ‘stay the course’.",
     "We will ''stay the course''.",  # YAML '' is one straight quote
-    "The fund began in 2007.",  # line break and runs of spaces
+    "The fund began in 2007 - and grew.",  # spacing, line break and dash
 ])
-def test_quote_matches_despite_whitespace_and_quote_marks(brief_dir: Callable[..., Path],
-                                                          quote: str) -> None:
-    content = quoted_brief(brief_dir, quote)
-    assert not [f for f in check(content) if f.code == "quote-not-found"]
+def test_quote_matches_despite_spacing_quote_marks_and_dashes(
+        brief_dir: Callable[..., Path], quote: str) -> None:
+    assert "quote-not-found" not in codes(quoted_brief(brief_dir, quote))
 
 
 @pytest.mark.parametrize("quote", [
     "We will stay the course.",  # quote marks dropped
     "we will ‘stay the course’.",  # case changed
-    "The fund began in 2008.",  # a different number
+    "The fund began in 2008",  # a different number
 ])
 def test_any_other_difference_is_a_mismatch(brief_dir: Callable[..., Path], runner: CliRunner,
                                             quote: str) -> None:
     content = quoted_brief(brief_dir, quote)
     result = runner.invoke(app, ["check", str(content)])
     assert result.exit_code == 1
-    assert re.search(r"questions\.yaml:8:18: questions\[0\]\.statements\[0\]\.sources\[0\]\.quote: "
-                     r"quote not found in the snapshot of 'public-source'", result.output)
+    assert re.search(r"questions\.yaml:8:18: error\[quote-not-found\]: "
+                     r"questions\[0\]\.statements\[0\]\.sources\[0\]\.quote: "
+                     r"quote not found in the snapshot of 'public-source'; closest passage "
+                     r"\(\d+% alike\): “", result.output), result.output
 
 
-def test_missing_snapshot_is_an_error(brief_dir: Callable[..., Path], runner: CliRunner) -> None:
+def test_closest_passage_points_at_the_fix(brief_dir: Callable[..., Path]) -> None:
+    (finding,) = check(quoted_brief(brief_dir, "The fund began in 2008"))
+    assert '“The fund began in 2007' in finding.problem.message
+
+
+def test_html_snapshot_uses_visible_text_only(brief_dir: Callable[..., Path]) -> None:
+    page = (b"<html><head><title>T</title><style>p{}</style></head><body>"
+            b"<p>Japan&rsquo;s <b>mission</b> opened</p><script>var hidden = 1;</script>"
+            b"</body></html>")
+    good = quoted_brief(brief_dir, "Japan’s mission opened", "page.html", page)
+    assert codes(good) == []
+    assert "var hidden" not in html_text(page.decode())
+
+
+def test_html_snapshot_misquote_is_caught(brief_dir: Callable[..., Path]) -> None:
+    page = b"<p>Japan&rsquo;s mission opened</p>"
+    assert codes(quoted_brief(brief_dir, "Japan’s embassy opened", "page.html", page)) == [
+        "quote-not-found"]
+
+
+@pytest.fixture(scope="module")
+def pdf_snapshot() -> bytes:
+    """A PDF whose text has a word hyphenated across a line end."""
+    import weasyprint
+
+    html = ("<p style='width: 30mm; font-size: 12pt'>The in&shy;ter&shy;op&shy;er&shy;abil"
+            "&shy;ity of equip&shy;ment matters.</p>")
+    return weasyprint.HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+
+
+def test_pdf_snapshot_rejoins_hyphenated_words(brief_dir: Callable[..., Path],
+                                               pdf_snapshot: bytes) -> None:
+    content = quoted_brief(brief_dir, "interoperability of equipment", "copy.pdf", pdf_snapshot)
+    assert codes(content) == []
+
+
+def test_pdf_snapshot_misquote_is_caught(brief_dir: Callable[..., Path],
+                                         pdf_snapshot: bytes) -> None:
+    content = quoted_brief(brief_dir, "interoperability of weapons", "copy.pdf", pdf_snapshot)
+    assert codes(content) == ["quote-not-found"]
+
+
+def test_unreadable_pdf_is_reported_not_raised(brief_dir: Callable[..., Path]) -> None:
+    content = quoted_brief(brief_dir, "x", "broken.pdf", b"%PDF-1.7 not really")
+    assert codes(content) == ["snapshot-unreadable"]
+
+
+def test_missing_snapshot_is_reported_once_at_the_source(brief_dir: Callable[..., Path],
+                                                         runner: CliRunner) -> None:
     content = quoted_brief(brief_dir, "We will")
     (content / "snapshots" / "public.txt").unlink()
     result = runner.invoke(app, ["check", str(content)])
     assert result.exit_code == 1
-    expected = "sources.yaml:4:13: sources[0].snapshot: snapshot 'public.txt' not found"
-    assert expected in result.output
+    assert ("sources.yaml:5:13: error[snapshot-missing]: sources[0].snapshot: "
+            "snapshot 'public.txt' not found") in result.output
 
 
-def test_snapshot_outside_its_folder_is_refused(brief_dir: Callable[..., Path],
-                                                runner: CliRunner) -> None:
+def test_snapshot_outside_its_folder_is_refused(brief_dir: Callable[..., Path]) -> None:
     content = quoted_brief(brief_dir, "We will")
     (content / "sources.yaml").write_text(SOURCES.replace("public.txt", "../brief.yaml"))
-    result = runner.invoke(app, ["check", str(content)])
-    assert result.exit_code == 1
-    assert "is outside the snapshot folder" in result.output
+    assert codes(content) == ["snapshot-outside"]
 
 
-def test_unused_source_is_a_warning(brief_dir: Callable[..., Path], runner: CliRunner) -> None:
+def test_quote_without_snapshot(brief_dir: Callable[..., Path]) -> None:
     content = quoted_brief(brief_dir, "We will")
-    with (content / "sources.yaml").open("a", encoding="utf-8") as sources:
-        sources.write("- id: spare\n  title: Never cited\n  reliability: F\n")
+    (content / "sources.yaml").write_text(SOURCES.replace("  snapshot: public.txt\n", ""))
+    assert codes(content) == ["quote-without-snapshot"]
+
+
+def test_normalise_changes_only_spacing_marks_dashes_and_forms() -> None:
+    assert normalise(" “a’s”\n\t b — c ﬁ ") == "\"a's\" b - c fi"
+
+
+# --- lints: one brief that triggers each, the clean brief that does not ------
+
+def lint_brief(make: Callable[..., Path], **files: str) -> Path:
+    content = quoted_brief(make, "We will")
+    for name, text in files.items():
+        (content / f"{name}.yaml").write_text(text, encoding="utf-8")
+    return content
+
+
+def test_clean_brief_has_no_findings(brief_dir: Callable[..., Path]) -> None:
+    assert codes(lint_brief(brief_dir)) == []
+
+
+def test_unused_source(brief_dir: Callable[..., Path]) -> None:
+    content = lint_brief(brief_dir, sources=SOURCES + "- id: spare\n  title: S\n  reliability: A\n")
+    assert codes(content) == ["unused-source"]
+
+
+WEAK_SOURCES = SOURCES.replace("reliability: C", "reliability: E")
+
+
+def test_weak_evidence_for_a_judgment(brief_dir: Callable[..., Path]) -> None:
+    content = lint_brief(brief_dir, sources=WEAK_SOURCES, milestones="[]\n", background="[]\n",
+                         brief=BRIEF.replace("[public-source]", "[restricted-source]"))
+    assert codes(content) == ["weak-evidence"]
+
+
+def test_weak_evidence_for_a_milestone(brief_dir: Callable[..., Path]) -> None:
+    content = lint_brief(brief_dir, sources=WEAK_SOURCES, milestones="""\
+- date: 2024
+  title: Weakly attested
+  statements:
+    - text: Something happened.
+      sources: [restricted-source]
+""", background="[]\n")
+    assert codes(content) == ["weak-evidence"]
+
+
+def test_doubtful_judgment(brief_dir: Callable[..., Path]) -> None:
+    content = lint_brief(brief_dir, brief=BRIEF + "    credibility: 5\n")
+    assert codes(content) == ["doubtful-judgment"]
+
+
+def test_milestone_after_brief_date(brief_dir: Callable[..., Path], runner: CliRunner) -> None:
+    content = lint_brief(brief_dir, milestones="""\
+- date: 2025-02
+  title: Later than the brief
+  statements:
+    - text: Something happened.
+      sources: [public-source]
+""")
+    assert codes(content) == ["milestone-after-brief"]
+
+
+def test_milestone_in_the_brief_s_month_is_fine(brief_dir: Callable[..., Path]) -> None:
+    content = lint_brief(brief_dir, milestones="""\
+- date: 2025-01
+  title: Same month as the brief
+  statements:
+    - text: Something happened.
+      sources: [public-source]
+""")
+    assert codes(content) == []
+
+
+def test_duplicate_statement(brief_dir: Callable[..., Path]) -> None:
+    content = lint_brief(brief_dir, background="""\
+- heading: Again
+  statements:
+    - text: A  judgment.
+      sources: [public-source]
+""")
+    (finding,) = check(content)
+    assert finding.code == "duplicate-statement"
+    assert "the same statement as brief.yaml:4" in finding.problem.message
+
+
+def test_accessed_before_published(brief_dir: Callable[..., Path]) -> None:
+    content = lint_brief(brief_dir, sources=SOURCES.replace(
+        "  published: 2024-05\n", "  published: 2024-05\n  accessed: 2024-04-30\n"))
+    assert codes(content) == ["accessed-before-published"]
+
+
+def test_unknown_source_is_a_finding_with_its_code(brief_dir: Callable[..., Path]) -> None:
+    content = lint_brief(brief_dir, brief=BRIEF.replace("[public-source]", "[nato-2031]"))
+    assert codes(content) == ["unknown-source"]
+
+
+# --- report formats and exit codes ------------------------------------------
+
+def test_json_report_is_a_stable_list(brief_dir: Callable[..., Path],
+                                      runner: CliRunner) -> None:
+    content = lint_brief(brief_dir, sources=SOURCES + "- id: spare\n  title: S\n  reliability: A\n")
     result = runner.invoke(app, ["check", str(content), "--format", "json"])
     assert result.exit_code == 0
-    findings = json.loads(result.output)
-    assert [(f["code"], f["severity"], f["line"]) for f in findings] == [
-        ("unused-source", "warning", 8)]
+    (finding,) = json.loads(result.stdout)
+    assert finding == {"code": "unused-source", "severity": "warning",
+                       "file": str(content / "sources.yaml"), "line": 9, "column": 7,
+                       "path": "sources[2].id",
+                       "message": "source 'spare' is never cited: cite or remove it"}
 
 
-def test_normalise_changes_only_spacing_and_quote_marks() -> None:
-    assert normalise(" “a’s”\n\t b ") == "\"a's\" b"
+def test_github_annotations(brief_dir: Callable[..., Path], runner: CliRunner) -> None:
+    content = quoted_brief(brief_dir, "We will stay")
+    result = runner.invoke(app, ["check", str(content), "--format", "github"])
+    assert result.exit_code == 1
+    assert re.fullmatch(
+        r"::error file=\S*questions\.yaml,line=8,col=18::questions\[0\]\.statements\[0\]"
+        r"\.sources\[0\]\.quote: quote not found in the snapshot of 'public-source'; "
+        r"closest passage .* \[quote-not-found\]\n", result.stdout)
 
+
+def test_strict_makes_warnings_fail(brief_dir: Callable[..., Path], runner: CliRunner) -> None:
+    content = lint_brief(brief_dir, sources=SOURCES + "- id: spare\n  title: S\n  reliability: A\n")
+    assert runner.invoke(app, ["check", str(content)]).exit_code == 0
+    assert runner.invoke(app, ["check", str(content), "--strict"]).exit_code == 1
+
+
+def test_unknown_report_format_is_a_usage_error(runner: CliRunner) -> None:
+    assert runner.invoke(app, ["check", "--format", "xml"]).exit_code == 2
+
+
+# --- the sample brief -------------------------------------------------------
 
 def test_every_source_of_the_sample_is_cited() -> None:
-    assert not [f for f in check(SAMPLE, SHARED_SOURCES if SHARED_SOURCES.is_dir() else None)
-                if f.code == "unused-source"]
+    sources = SHARED_SOURCES if SHARED_SOURCES.is_dir() else None
+    assert "unused-source" not in [f.code for f in check(SAMPLE, sources)]
 
 
 @pytest.mark.skipif(not SHARED_SOURCES.is_dir(), reason="the sample's source texts are not here")
-def test_every_quote_of_the_sample_is_verified() -> None:
+def test_sample_passes_strict_check_with_every_quote_verified() -> None:
     from briefgen.audience import all_statements
     from briefgen.validate import load_content
 
     content, _ = load_content(SAMPLE)
-    quotes = [c for s in all_statements(content) for c in s.sources if c.quote]
-    assert len(quotes) >= 10
+    assert len([c for s in all_statements(content) for c in s.sources if c.quote]) >= 10
     assert check(SAMPLE, SHARED_SOURCES) == []
+
+
+@pytest.mark.skipif(not SHARED_SOURCES.is_dir(), reason="the sample's source texts are not here")
+def test_a_misquote_anywhere_in_the_sample_is_caught(tmp_path: Path) -> None:
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(SAMPLE, content)
+    for name in ("brief", "background", "milestones", "cooperation", "questions"):
+        path = content / f"{name}.yaml"
+        text = path.read_text(encoding="utf-8")
+        match = re.search(r"^(\s+quote: )(.+)$", text, re.M)
+        if not match:
+            continue
+        line = text[: match.start()].count("\n") + 1
+        path.write_text(text[: match.start(2)] + "Zq" + text[match.start(2):], encoding="utf-8")
+        findings = check(content, SHARED_SOURCES)
+        assert [(f.code, f.problem.file.name, f.problem.line) for f in findings] == [  # type: ignore[union-attr]
+            ("quote-not-found", f"{name}.yaml", line)]
+        path.write_text(text, encoding="utf-8")

@@ -120,17 +120,17 @@ def test_content_error_names_file_line_and_field(
 def test_url_other_than_http_is_refused(brief_dir: Callable[..., Path], runner: CliRunner,
                                         tmp_path: Path) -> None:
     content = brief_dir(sources=BAD_URL)
-    result = runner.invoke(app, ["check", str(content)])
+    result = runner.invoke(app, ["build", str(content), "--out", str(tmp_path)])
     assert result.exit_code == 1
     assert re.search(r"sources\.yaml:3:8: sources\[0\]\.url: only http:// and https:// "
                      r"addresses are allowed", result.stderr), result.stderr
 
 
 def test_all_errors_are_reported_at_once(brief_dir: Callable[..., Path],
-                                         runner: CliRunner) -> None:
+                                         runner: CliRunner, tmp_path: Path) -> None:
     content = brief_dir(milestones=UNKNOWN_KEY, questions=MISSING_SOURCES.replace(
         "date: 2024\n  title", "id: q\n  question"))
-    result = runner.invoke(app, ["check", str(content)])
+    result = runner.invoke(app, ["build", str(content), "--out", str(tmp_path)])
     assert result.exit_code == 1
     assert "milestones.yaml:5:7" in result.stderr
     assert "questions.yaml:4:7" in result.stderr

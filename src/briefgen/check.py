@@ -1,126 +1,233 @@
-"""Lints beyond the schema: quotes verified in their snapshots, sources never cited."""
+"""Lints beyond the schema, each with a stable code: what an editor runs before a brief goes out.
+
+Every finding names file:line:col, the field path and what to do. The codes
+are documented in the README and are stable: CI configurations depend on them.
+"""
 
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .errors import Problem, UsageError
-from .load import Document, read_text
-from .models import Content, located_statements
+from .errors import ContentError, Problem, UsageError
+from .load import Document
+from .models import Content, Statement, located_statements
+from .snapshots import SnapshotError, closest_passage, normalise, snapshot_text
 from .validate import field_path, load_content
 
 Severity = Literal["error", "warning"]
-
-# Typography that differs between a source and a quote typed from it without
-# changing a word: curly vs straight quotes and apostrophes.
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
-                         "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"'})
-_SPACE = re.compile(r"\s+")
+WEAK = {"D", "E", "F"}
 
 
 @dataclass(frozen=True)
 class Finding:
-    code: str
     severity: Severity
     problem: Problem
 
+    @property
+    def code(self) -> str:
+        return self.problem.code
+
     def as_dict(self) -> dict[str, object]:
         p = self.problem
-        return {"code": self.code, "severity": self.severity,
+        return {"code": p.code, "severity": self.severity,
                 "file": str(p.file) if p.file else None, "line": p.line, "column": p.column,
                 "path": p.path, "message": p.message}
 
 
-def normalise(text: str) -> str:
-    return _SPACE.sub(" ", text.translate(_QUOTES)).strip()
+@dataclass
+class Brief:
+    """What every lint looks at: the content, where each value stands, the snapshots."""
+
+    content: Content
+    documents: dict[str, Document]
+    snapshot_dir: Path
+
+    def at(self, key: str, loc: tuple[str | int, ...], message: str, code: str) -> Problem:
+        return self.documents[key].problem(loc, field_path(key, loc), message, code=code)
 
 
 def check(content_dir: Path, snapshots: Path | None = None) -> list[Finding]:
-    """Every finding for a brief folder; schema errors raise ContentError as in a build."""
+    """Every finding for a brief folder, schema errors included, in file and line order."""
     if not content_dir.is_dir():
         raise UsageError(f"no brief folder at '{content_dir}'")
-    snapshot_dir = snapshots if snapshots is not None else content_dir / "snapshots"
     if snapshots is not None and not snapshots.is_dir():
         raise UsageError(f"no snapshot folder at '{snapshots}'")
-    content, documents = load_content(content_dir)
-    findings = verify_quotes(content, documents, snapshot_dir)
-    findings += unused_sources(content, documents)
-    return sorted(findings, key=lambda f: (str(f.problem.file), f.problem.line or 0))
+    try:
+        content, documents = load_content(content_dir)
+    except ContentError as exc:
+        return [Finding("error", p) for p in exc.problems]
+    brief = Brief(content, documents, snapshots or content_dir / "snapshots")
+    findings = [f for lint in LINTS for f in lint(brief)]
+    return sorted(findings, key=lambda f: (str(f.problem.file), f.problem.line or 0,
+                                           f.problem.column or 0))
 
 
-def verify_quotes(content: Content, documents: dict[str, Document],
-                  snapshot_dir: Path) -> list[Finding]:
-    """Each quote must appear in its source's snapshot, up to whitespace and quote marks."""
-    texts: dict[str, str | Finding] = {}
-    findings: list[Finding] = []
-    for key, loc, statement in located_statements(content):
+def quotes(brief: Brief) -> Iterator[Finding]:
+    """Each quote must be in its source's snapshot, up to spacing, quote marks, dashes, NFKC."""
+    texts: dict[str, str | None] = {}
+    for key, loc, statement in located_statements(brief.content):
         for k, citation in enumerate(statement.sources):
             if not citation.quote:
                 continue
-            source_id = citation.source
-            if source_id not in texts:
-                texts[source_id] = _snapshot_text(content, documents, source_id, snapshot_dir)
-                if isinstance(texts[source_id], Finding):  # reported once, where it is fixed
-                    findings.append(texts[source_id])  # type: ignore[arg-type]
-            text = texts[source_id]
-            if isinstance(text, str) and normalise(citation.quote) not in text:
-                quote_loc = (*loc, "sources", k, "quote")
-                findings.append(Finding("quote-not-found", "error", documents[key].problem(
-                    quote_loc, field_path(key, quote_loc),
-                    f"quote not found in the snapshot of '{source_id}': "
-                    "copy it exactly from the source")))
-    return findings
+            if citation.source not in texts:
+                text, problem = _snapshot(brief, citation.source)
+                texts[citation.source] = text
+                if problem:  # reported once, at the source, where it is fixed
+                    yield Finding("error", problem)
+            text = texts[citation.source]
+            quote = normalise(citation.quote)
+            if text is not None and quote not in text:
+                passage, score = closest_passage(quote, text)
+                hint = (f"; closest passage ({score:.0f}% alike): “{passage}”" if passage
+                        else "")
+                yield Finding("error", brief.at(
+                    key, (*loc, "sources", k, "quote"),
+                    f"quote not found in the snapshot of '{citation.source}'{hint}",
+                    "quote-not-found"))
 
 
-def _snapshot_text(content: Content, documents: dict[str, Document], source_id: str,
-                   snapshot_dir: Path) -> str | Finding:
-    index = next(i for i, s in enumerate(content.sources) if s.id == source_id)
-    source = content.sources[index]
-    where = documents["sources"].problem((index, "snapshot"), f"sources[{index}].snapshot", "")
+def _snapshot(brief: Brief, source_id: str) -> tuple[str | None, Problem | None]:
+    index = next(i for i, s in enumerate(brief.content.sources) if s.id == source_id)
+    source = brief.content.sources[index]
     if not source.snapshot:
-        where = documents["sources"].problem((index, "id"), f"sources[{index}]", "")
-        return Finding("quote-without-snapshot", "error", _with(
-            where, f"source '{source_id}' has quoted statements but no snapshot to verify them "
-                   "against: add `snapshot:`"))
-    path = (snapshot_dir / source.snapshot).resolve()
-    if not path.is_relative_to(snapshot_dir.resolve()):
-        return Finding("snapshot-outside", "error", _with(
-            where, f"snapshot '{source.snapshot}' is outside the snapshot folder"))
+        return None, brief.at("sources", (index, "id"), (
+            f"source '{source_id}' has quoted statements but no snapshot to verify them "
+            "against: add `snapshot:` with a saved copy of the source"), "quote-without-snapshot")
+    where = (index, "snapshot")
+    root = brief.snapshot_dir.resolve()
+    path = (brief.snapshot_dir / source.snapshot).resolve()
+    if not path.is_relative_to(root):
+        return None, brief.at("sources", where, (
+            f"snapshot '{source.snapshot}' is outside the snapshot folder {brief.snapshot_dir}"),
+            "snapshot-outside")
     if not path.is_file():
-        return Finding("snapshot-missing", "error", _with(
-            where, f"snapshot '{source.snapshot}' not found in {snapshot_dir} "
-                   "(pass --snapshots DIR if they are kept elsewhere)"))
-    return normalise(read_text(path))
+        return None, brief.at("sources", where, (
+            f"snapshot '{source.snapshot}' not found in {brief.snapshot_dir} "
+            "(pass --snapshots DIR if they are kept elsewhere)"), "snapshot-missing")
+    try:
+        return snapshot_text(path), None
+    except (SnapshotError, ContentError) as exc:
+        return None, brief.at("sources", where, str(exc), "snapshot-unreadable")
 
 
-def unused_sources(content: Content, documents: dict[str, Document]) -> list[Finding]:
-    cited = {c.source for _, _, s in located_statements(content) for c in s.sources}
-    return [Finding("unused-source", "warning", documents["sources"].problem(
-                (i, "id"), f"sources[{i}]", f"source '{s.id}' is never cited: cite or remove it"))
-            for i, s in enumerate(content.sources) if s.id not in cited]
+def unused_sources(brief: Brief) -> Iterator[Finding]:
+    cited = {c.source for _, _, s in located_statements(brief.content) for c in s.sources}
+    for i, source in enumerate(brief.content.sources):
+        if source.id not in cited:
+            yield Finding("warning", brief.at(
+                "sources", (i, "id"), f"source '{source.id}' is never cited: cite or remove it",
+                "unused-source"))
 
 
-def _with(problem: Problem, message: str) -> Problem:
-    return Problem(problem.file, problem.line, problem.column, problem.path, message)
+def weak_evidence(brief: Brief) -> Iterator[Finding]:
+    """A key judgment or a milestone resting only on sources graded D–F."""
+    grade = {s.id: s.reliability for s in brief.content.sources}
+
+    def weak(statement: Statement) -> bool:
+        return all(grade[c.source] in WEAK for c in statement.sources)
+
+    for i, statement in enumerate(brief.content.brief.summary):
+        if weak(statement):
+            yield Finding("warning", brief.at("brief", ("summary", i, "sources"), (
+                "this key judgment rests only on sources graded D–F: add a stronger source "
+                "or say in the text that the evidence is weak"), "weak-evidence"))
+    for i, milestone in enumerate(brief.content.milestones):
+        if all(weak(s) for s in milestone.statements):
+            yield Finding("warning", brief.at("milestones", (i, "statements"), (
+                f"milestone '{milestone.title}' rests only on sources graded D–F: "
+                "add a stronger source"), "weak-evidence"))
 
 
-def report(findings: list[Finding], fmt: str) -> str:
+def doubtful_judgments(brief: Brief) -> Iterator[Finding]:
+    for i, statement in enumerate(brief.content.brief.summary):
+        if statement.credibility and statement.credibility >= 5:
+            yield Finding("warning", brief.at("brief", ("summary", i, "credibility"), (
+                f"a key judgment graded credibility {statement.credibility} (improbable or "
+                "cannot be judged): move it to the open questions or reword it"),
+                "doubtful-judgment"))
+
+
+def milestones_after_brief(brief: Brief) -> Iterator[Finding]:
+    as_of = brief.content.brief.date.isoformat()
+    for i, milestone in enumerate(brief.content.milestones):
+        if milestone.date[: len(as_of)] > as_of[: len(milestone.date)]:
+            yield Finding("error", brief.at("milestones", (i, "date"), (
+                f"milestone dated {milestone.date}, after the brief's date {as_of}: "
+                "correct the date or move the brief's date"), "milestone-after-brief"))
+
+
+def duplicate_statements(brief: Brief) -> Iterator[Finding]:
+    first: dict[str, tuple[str, int]] = {}
+    for key, loc, statement in located_statements(brief.content):
+        text = normalise(statement.text).casefold()
+        line = brief.documents[key].position(loc)[0]
+        if text in first:
+            where_key, where_line = first[text]
+            yield Finding("warning", brief.at(key, (*loc, "text"), (
+                f"the same statement as {where_key}.yaml:{where_line}: keep one"),
+                "duplicate-statement"))
+        else:
+            first[text] = (key, line)
+
+
+def accessed_before_published(brief: Brief) -> Iterator[Finding]:
+    for i, source in enumerate(brief.content.sources):
+        if source.accessed and source.published:
+            accessed = source.accessed.isoformat()
+            if accessed[: len(source.published)] < source.published:
+                yield Finding("error", brief.at("sources", (i, "accessed"), (
+                    f"accessed {accessed}, before it was published ({source.published}): "
+                    "correct one of the dates"), "accessed-before-published"))
+
+
+LINTS: tuple[Callable[[Brief], Iterator[Finding]], ...] = (
+    quotes, unused_sources, weak_evidence, doubtful_judgments, milestones_after_brief,
+    duplicate_statements, accessed_before_published,
+)
+
+
+def failed(findings: list[Finding], strict: bool) -> bool:
+    return any(f.severity == "error" or strict for f in findings)
+
+
+def report(findings: list[Finding], fmt: str, colour: bool = False) -> str:
     """The findings as text (one per line), JSON, or GitHub workflow annotations."""
     if fmt == "json":
         return json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False) + "\n"
-    lines = []
-    for f in findings:
-        if fmt == "github":
-            p = f.problem
-            lines.append(f"::{f.severity} file={p.file},line={p.line},col={p.column}::"
-                         f"{p.path}: {p.message} [{f.code}]")
-        else:
-            lines.append(f"{f.problem}: {f.severity} [{f.code}]")
+    if fmt == "github":
+        return "".join(_github(f) + "\n" for f in findings)
+    lines = [_text(f, colour) for f in findings]
     errors = sum(f.severity == "error" for f in findings)
-    if fmt == "text":
-        lines.append(f"{errors} errors, {len(findings) - errors} warnings")
+    lines.append(f"{errors} error{'s' * (errors != 1)}, {len(findings) - errors} "
+                 f"warning{'s' * (len(findings) - errors != 1)}")
     return "\n".join(lines) + "\n"
+
+
+def _text(finding: Finding, colour: bool) -> str:
+    p = finding.problem
+    label = f"{finding.severity}[{p.code}]"
+    if colour:
+        tint = "31" if finding.severity == "error" else "33"
+        label = f"\033[1;{tint}m{label}\033[0m"
+    head = ": ".join(part for part in (p.location(), label, p.path) if part)
+    return f"{head}: {p.message}"
+
+
+def _github(finding: Finding) -> str:
+    p = finding.problem
+    where = ",".join(f"{k}={v}" for k, v in (("file", p.file and _relative(p.file)),
+                                              ("line", p.line), ("col", p.column)) if v)
+    message = f"{p.path}: {p.message} [{p.code}]" if p.path else f"{p.message} [{p.code}]"
+    # Workflow commands end at a newline; GitHub decodes these escapes.
+    message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"::{finding.severity} {where}::{message}"
+
+
+def _relative(path: Path) -> str:
+    from .errors import display_path
+
+    return display_path(path)

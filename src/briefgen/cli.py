@@ -6,6 +6,7 @@ stays fast; WeasyPrint in particular loads only when a PDF is made.
 
 from __future__ import annotations
 
+import sys
 import time
 import traceback
 from collections.abc import Callable
@@ -77,14 +78,16 @@ def check(
         help="The snapshot folder (default: snapshots/ in the brief folder).")] = None,
     format: Annotated[ReportFormat, typer.Option(
         "--format", "-f", help="How to report findings.")] = ReportFormat.text,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
 ) -> None:
-    """Validate the brief and verify every quote against its source's snapshot."""
+    """Validate the brief, verify every quote against its snapshot, and lint it."""
     from .check import check as run_check
-    from .check import report
+    from .check import failed, report
 
     findings = _run(lambda: run_check(content_dir, snapshots))
-    typer.echo(report(findings, format.value), nl=False)
-    if any(f.severity == "error" for f in findings):
+    colour = format is ReportFormat.text and sys.stdout.isatty()
+    typer.echo(report(findings, format.value, colour), nl=False)
+    if failed(findings, strict):
         raise typer.Exit(1)
 
 

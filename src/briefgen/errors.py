@@ -16,6 +16,7 @@ class Problem:
     column: int | None
     path: str
     message: str
+    code: str = "invalid-content"  # stable name of the rule, for reports and CI
 
     def location(self) -> str:
         if self.file is None:

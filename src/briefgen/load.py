@@ -37,9 +37,10 @@ class Document:
                 return self.values[loc[:end]]
         return (1, 1)
 
-    def problem(self, loc: Loc, path: str, message: str, *, key: bool = False) -> Problem:
+    def problem(self, loc: Loc, path: str, message: str, *, key: bool = False,
+                code: str = "invalid-content") -> Problem:
         line, column = self.position(loc, key=key)
-        return Problem(self.path, line, column, path, message)
+        return Problem(self.path, line, column, path, message, code)
 
 
 class _Loader(yaml.SafeLoader):

@@ -72,6 +72,8 @@ def _schema_problem(key: str, doc: Document, err: ErrorDetails) -> Problem:
         message = f"'{loc[-1]}' is required"
         if loc[-1] == "sources" and key != "sources":
             message += ": every statement needs at least one source id"
+        if loc[-1] == "reliability":
+            message += ": grade the source from A (reliable) to F (cannot be judged)"
         return doc.problem(loc[:-1], field_path(key, loc), message)
     return doc.problem(loc, field_path(key, loc), _message(loc, err))
 
@@ -154,7 +156,8 @@ def cross_check(content: Content, documents: dict[str, Document]) -> list[Proble
                 cite_loc = (*loc, "sources", k)
                 problems.append(documents[key].problem(
                     cite_loc, field_path(key, cite_loc),
-                    f"unknown source '{citation.source}' ({_known(known, citation.source)})"))
+                    f"unknown source '{citation.source}' ({_known(known, citation.source)})",
+                    code="unknown-source"))
     return problems
 
 
@@ -166,7 +169,7 @@ def _duplicate_ids(doc: Document, key: str, ids: list[str]) -> list[Problem]:
             line, _ = doc.position((first[item_id], "id"))
             problems.append(doc.problem((i, "id"), field_path(key, (i, "id")),
                                         f"duplicate id '{item_id}' (first used at line {line}): "
-                                        "ids must be unique"))
+                                        "ids must be unique", code="duplicate-id"))
         first.setdefault(item_id, i)
     return problems
 
