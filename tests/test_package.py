@@ -25,6 +25,8 @@ def test_wheel_contains_the_builtin_audiences(tmp_path: Path) -> None:
         for name in ("audience.yaml", "brief.html.j2", "style.css"):
             assert f"briefgen/templates/{audience}/{name}" in names
     assert "briefgen/templates/_common/layout.html.j2" in names
+    assert "briefgen/templates/_common/fonts/CharisSIL-Regular.ttf" in names
+    assert "briefgen/scaffold/snapshots/example-release.txt" in names
 
 
 def test_builtin_templates_are_the_top_level_folder() -> None:
@@ -39,7 +41,7 @@ def test_help_does_not_load_weasyprint() -> None:
 
 
 def test_every_command_has_help(runner: CliRunner) -> None:
-    for command in ("build", "check", "audiences"):
+    for command in ("build", "check", "audiences", "new", "schema"):
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0 and "Usage" in result.output
 

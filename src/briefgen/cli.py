@@ -92,6 +92,50 @@ def check(
 
 
 @app.command()
+def new(folder: Annotated[Path, typer.Argument(help="A new or empty folder.")]) -> None:
+    """Write an example brief folder that checks and builds as it is."""
+    from .new import create_brief
+
+    for path in _run(lambda: create_brief(folder)):
+        typer.echo(f"wrote {display_path(path)}")
+    typer.echo(f"next: briefgen check {display_path(folder)} && "
+               f"briefgen build {display_path(folder)}")
+
+
+@app.command()
+def schema(
+    name: Annotated[str | None, typer.Argument(
+        help="One content file: brief, sources, background, milestones, cooperation, "
+             "questions. All of them when left out.")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Write NAME.schema.json files into this folder instead.")] = None,
+) -> None:
+    """Print the JSON Schema of the content files, for editors' YAML language servers."""
+    import json
+
+    from .errors import UsageError
+    from .models import FILES, json_schema
+
+    def run() -> None:
+        names = [name] if name else list(FILES)
+        unknown = [n for n in names if n not in FILES]
+        if unknown:
+            raise UsageError(f"no content file '{unknown[0]}' (known: {', '.join(FILES)})")
+        schemas = {n: json_schema(n) for n in names}
+        if out is None:
+            document = schemas[name] if name else {f"{n}.yaml": s for n, s in schemas.items()}
+            typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+            return
+        out.mkdir(parents=True, exist_ok=True)
+        for n, s in schemas.items():
+            path = out / f"{n}.schema.json"
+            path.write_text(json.dumps(s, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            typer.echo(f"wrote {display_path(path)}")
+
+    _run(run)
+
+
+@app.command()
 def audiences(content_dir: ContentDir = Path("content")) -> None:
     """List the audiences found, their clearance and where each comes from."""
     from .audience import find_audiences

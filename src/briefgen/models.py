@@ -49,7 +49,7 @@ def _partial_date(value: Any) -> str:
 
 PartialDate = Annotated[
     str,
-    BeforeValidator(_partial_date),
+    BeforeValidator(_partial_date, json_schema_input_type=int | str),
     Field(description="YYYY, YYYY-MM or YYYY-MM-DD, as precise as the source allows."),
 ]
 
@@ -64,7 +64,7 @@ def _real_date(value: Any) -> Any:
     return value
 
 
-Date = Annotated[dt.date, BeforeValidator(_real_date),
+Date = Annotated[dt.date, BeforeValidator(_real_date, json_schema_input_type=dt.date),
                  Field(description="A calendar date, YYYY-MM-DD.")]
 
 
@@ -93,7 +93,8 @@ def _citation_from_id(value: Any) -> Any:
     return {"source": value} if isinstance(value, str) else value
 
 
-CitationItem = Annotated[Citation, BeforeValidator(_citation_from_id)]
+CitationItem = Annotated[Citation, BeforeValidator(_citation_from_id,
+                                                   json_schema_input_type=SourceId | Citation)]
 
 
 class Statement(Strict):
@@ -201,6 +202,15 @@ FILES: dict[str, Any] = {
     "questions": list[Question],
 }
 REQUIRED_FILES = ("brief", "sources")
+
+
+def json_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema of one content file (`brief`, `sources`, …), for editors and CI."""
+    from pydantic import TypeAdapter
+
+    schema = TypeAdapter(FILES[name]).json_schema()
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": f"briefgen {name}.yaml", **schema}
 
 
 def located_statements(content: Content) -> list[tuple[str, tuple[str | int, ...], Statement]]:

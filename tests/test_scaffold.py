@@ -1,0 +1,68 @@
+"""briefgen new and briefgen schema: a brief to start from, and schemas for editors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from conftest import SAMPLE
+from typer.testing import CliRunner
+
+from briefgen.check import check
+from briefgen.cli import app
+from briefgen.models import FILES
+
+
+def test_new_brief_checks_strictly_and_builds(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "my-brief"
+    result = runner.invoke(app, ["new", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert (folder / "snapshots" / "example-release.txt").is_file()
+    assert check(folder) == []  # the example quote is verified against its snapshot
+    built = runner.invoke(app, ["build", str(folder), "--out", str(tmp_path / "out")])
+    assert built.exit_code == 0, built.output
+    assert len(list((tmp_path / "out").rglob("brief.*"))) == 6
+
+
+def test_new_refuses_a_folder_with_files(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "keep.txt").write_text("mine")
+    result = runner.invoke(app, ["new", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "already exists and is not empty" in result.stderr
+
+
+def as_json(path: Path) -> object:
+    """YAML as a JSON document would hold it: dates become ISO text."""
+    return json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str))
+
+
+@pytest.mark.parametrize("name", list(FILES))
+def test_sample_content_validates_against_the_schema(runner: CliRunner, name: str) -> None:
+    result = runner.invoke(app, ["schema", name])
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(as_json(SAMPLE / f"{name}.yaml"), schema)
+
+
+def test_schema_rejects_an_unknown_key(runner: CliRunner) -> None:
+    schema = json.loads(runner.invoke(app, ["schema", "milestones"]).stdout)
+    bad = [{"date": 2007, "title": "T", "statements": [{"text": "x", "soruces": ["a"]}]}]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema)
+
+
+def test_schema_out_writes_one_file_per_content_file(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["schema", "--out", str(tmp_path)])
+    assert result.exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        f"{name}.schema.json" for name in FILES)
+    assert "Plain text; *emphasis* is the only markup." in (
+        tmp_path / "brief.schema.json").read_text(encoding="utf-8")
+
+
+def test_unknown_schema_name_is_a_usage_error(runner: CliRunner) -> None:
+    assert runner.invoke(app, ["schema", "nope"]).exit_code == 2
