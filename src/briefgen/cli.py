@@ -26,6 +26,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+sources_app = typer.Typer(help="Manage the brief's sources.", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+
 T = TypeVar("T")
 _options = {"debug": False}
 
@@ -100,6 +103,24 @@ def new(folder: Annotated[Path, typer.Argument(help="A new or empty folder.")]) 
         typer.echo(f"wrote {display_path(path)}")
     typer.echo(f"next: briefgen check {display_path(folder)} && "
                f"briefgen build {display_path(folder)}")
+
+
+@sources_app.command("import")
+def import_sources(
+    file: Annotated[Path, typer.Argument(help="A CSL-JSON (.json) or BibTeX (.bib) export.")],
+    content_dir: ContentDir = Path("content"),
+) -> None:
+    """Append sources from a Zotero or Mendeley export to sources.yaml, each left to grade."""
+    from .importing import import_sources as run_import
+
+    result = _run(lambda: run_import(file, content_dir))
+    for source_id in result.added:
+        typer.echo(f"added {source_id}")
+    for label, why in result.skipped:
+        typer.echo(f"skipped {label!r}: {why}")
+    if result.added:
+        typer.echo(f"grade each added source (reliability: A–F) in "
+                   f"{display_path(content_dir / 'sources.yaml')} before building")
 
 
 @app.command()
