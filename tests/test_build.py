@@ -136,3 +136,21 @@ def _flatten(outline: list) -> list:
     for item in outline:
         items += _flatten(item) if isinstance(item, list) else [item]
     return items
+
+
+def test_analyst_shows_evidence_strength_per_section_and_source(sample_build: Path) -> None:
+    from briefgen.provenance import citing_statements, strength
+
+    content, _ = load_content(SAMPLE)
+    visible = filter_content(content, find_audiences(SAMPLE)["analyst"].config)
+    html = (sample_build / "analyst" / "brief.html").read_text(encoding="utf-8")
+    lines = re.findall(r'<p class="provenance">(\d+) of (\d+) statements', html)
+    expected = [strength(visible, name) for name in
+                ("summary", "background", "milestones", "cooperation", "questions")]
+    assert [(int(a), int(b)) for a, b in lines] == [(s.strong, s.total) for s in expected]
+    counts = citing_statements(visible)
+    cells = re.findall(r'<tr id="source-([a-z0-9-]+)">.*?<td class="cited-by">(\d+)</td>',
+                       html, re.S)
+    assert cells and all(counts[source] == int(n) for source, n in cells)
+    public = (sample_build / "public" / "brief.html").read_text(encoding="utf-8")
+    assert '<p class="provenance">' not in public

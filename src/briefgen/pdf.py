@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 import weasyprint
@@ -37,15 +38,73 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
                                     "brief, snapshot and template folders may be used")
 
 
+# PDF/UA-1: tagged, with language, title and XMP metadata, for screen readers.
+OPTIONS = {"pdf_variant": "pdf/ua-1"}
+MAX_REPAIRS = 12
+BLOCKS = {"p", "li", "tr", "div", "h2", "h3", "h4", "blockquote", "dd", "figure"}
+
+
 def render_pdf(html: str, base_dir: Path, roots: Sequence[Path]) -> bytes:
-    """Lay out the print HTML; title, authors, date and language come from its <head>."""
+    """Lay out the print HTML; title, authors, date and language come from its <head>.
+
+    Every note must sit on the page of its call. WeasyPrint sometimes moves a
+    note to the next page to fit more text (for instance when the first line
+    of a block would not fit otherwise), so each layout is checked, and the
+    block holding the first stray call is pushed to the next page and laid out
+    again.
+    """
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    document = weasyprint.HTML(string=html, base_url=base_dir.resolve().as_uri() + "/",
-                               url_fetcher=ConfinedFetcher(roots))
+    source = weasyprint.HTML(string=html, base_url=base_dir.resolve().as_uri() + "/",
+                             url_fetcher=ConfinedFetcher(roots))
     try:
-        # PDF/UA-1: tagged, with language, title and XMP metadata, for screen readers.
-        pdf = document.write_pdf(pdf_variant="pdf/ua-1")
+        document = source.render(**OPTIONS)
+        for _ in range(MAX_REPAIRS):
+            stray, _ = first_stray_note(document)
+            if stray is None or not push_to_next_page(source.etree_element, stray):
+                break
+            document = source.render(**OPTIONS)
+        stray, placed = first_stray_note(document)
+        if stray is not None and not placed:  # a note that would be lost: never ship that
+            raise TemplateError(f"a note could not be placed in the PDF: "
+                                f"“{''.join(stray.itertext())[:80]}…”; shorten it")
+        pdf = document.write_pdf(**OPTIONS)
     except FatalURLFetchingError as exc:
         raise TemplateError(str(exc)) from None
     assert isinstance(pdf, bytes)
     return pdf
+
+
+def first_stray_note(document: Any) -> tuple[Any | None, bool]:
+    """The first note (its element) whose text is not on the page of its call, and
+    whether its text is in the PDF at all."""
+    from weasyprint.formatting_structure.boxes import FootnoteAreaBox
+
+    call_page: dict[Any, int] = {}
+    note_page: dict[Any, int] = {}
+    order: list[Any] = []
+    for number, page in enumerate(document.pages):
+        for box in page._page_box.children:
+            in_notes = isinstance(box, FootnoteAreaBox)
+            for inner in box.descendants():
+                element = inner.element
+                if element is None or element.get("class") != "footnote":
+                    continue
+                if inner.element_tag.endswith("::footnote-call") and element not in call_page:
+                    call_page[element] = number
+                    order.append(element)
+                elif in_notes and inner.element_tag == "span":
+                    note_page.setdefault(element, number)
+    stray = next((e for e in order if note_page.get(e) != call_page[e]), None)
+    return stray, stray in note_page
+
+
+def push_to_next_page(root: Any, note: Any) -> bool:
+    """Start the block that holds `note`'s call on a new page; False if it already does."""
+    parents = {child: parent for parent in root.iter() for child in parent}
+    block = parents.get(note)
+    while block is not None and block.tag not in BLOCKS:
+        block = parents.get(block)
+    if block is None or "break-before: page" in (block.get("style") or ""):
+        return False
+    block.set("style", f"{block.get('style') or ''}; break-before: page".lstrip("; "))
+    return True

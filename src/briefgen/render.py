@@ -21,6 +21,7 @@ from .audience import Audience, builtin_templates, highest_marking
 from .citations import NoteBook, csl_locale, grade_badge
 from .errors import TemplateError, display_path
 from .models import Content
+from .provenance import citing_statements, strength
 from .timeline import timeline_svg
 
 Medium = Literal["web", "print"]
@@ -103,6 +104,8 @@ def render_html(content: Content, audience: Audience, medium: Medium) -> str:
         "notes": notes,
         "marking": highest_marking(content),
         "grade": grade_badge,
+        "strength": lambda name: strength(content, name),
+        "cited_by": citing_statements(content),
         "fonts_url": (builtin_templates() / "_common" / "fonts").resolve().as_uri() + "/",
         "timeline": lambda: timeline_svg(content.milestones,
                                          lambda d: long_date(d, content.brief.lang)),

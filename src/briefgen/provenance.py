@@ -1,0 +1,38 @@
+"""How strong the evidence is, in numbers a reader can check: shown in graded outputs."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from .models import Content, Statement
+
+STRONG = {"A", "B"}
+
+
+@dataclass(frozen=True)
+class Strength:
+    strong: int  # statements with at least one source graded A or B
+    total: int
+
+
+def section_statements(content: Content, name: str) -> list[Statement]:
+    if name == "summary":
+        return list(content.brief.summary)
+    return [s for item in getattr(content, name, []) for s in item.statements]
+
+
+def strength(content: Content, name: str) -> Strength:
+    grade = {s.id: s.reliability for s in content.sources}
+    statements = section_statements(content, name)
+    strong = sum(any(grade[c.source] in STRONG for c in s.sources) for s in statements)
+    return Strength(strong, len(statements))
+
+
+def citing_statements(content: Content) -> Counter[str]:
+    """For each source, how many statements of this output cite it."""
+    counts: Counter[str] = Counter()
+    for name in ("summary", "background", "milestones", "cooperation", "questions"):
+        for statement in section_statements(content, name):
+            counts.update({c.source for c in statement.sources})
+    return counts
