@@ -163,7 +163,8 @@ def test_failed_build_leaves_earlier_outputs_untouched(
     good = runner.invoke(app, ["build", str(content), "--out", str(out), "-a", "public"])
     assert good.exit_code == 0, good.output
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    assert {p.name for p in before} == {"brief.pdf", "brief.html"}
+    assert {p.name for p in before} == {"brief.pdf", "brief.html", ".briefgen-manifest.json",
+                                        ".briefgen.lock"}
 
     (content / "milestones.yaml").write_text(UNKNOWN_SOURCE, encoding="utf-8")
     bad = runner.invoke(app, ["build", str(content), "--out", str(out), "-a", "public"])

@@ -7,7 +7,6 @@ stays fast; WeasyPrint in particular loads only when a PDF is made.
 from __future__ import annotations
 
 import sys
-import time
 import traceback
 from collections.abc import Callable
 from enum import Enum
@@ -61,17 +60,28 @@ def build(
     format: Annotated[list[FormatChoice] | None, typer.Option(
         "--format", "-f", help="Build only this format (repeatable).")] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="The output folder.")] = Path("build"),
-    force: Annotated[bool, typer.Option("--force", help="Rebuild everything.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even what is up to date.")
+                     ] = False,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="PDFs laid out at once (default: the cores).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Name every output.")
+                       ] = False,
 ) -> None:
-    """Build every audience (or those named) to OUT/<audience>/brief.pdf and brief.html."""
-    from .build import build as run_build
+    """Build every audience (or those named) to OUT/<audience>/brief.pdf and brief.html.
 
-    started = time.perf_counter()
-    result = _run(lambda: run_build(content_dir, audiences=audience,
-                                    formats=[f.value for f in format or []], out_dir=out))
-    for path in result.written:
-        typer.echo(f"wrote {display_path(path)}")
-    typer.echo(f"built {len(result.written)} in {time.perf_counter() - started:.1f} s")
+    Outputs whose inputs have not changed since the last build are skipped.
+    """
+    from .build import build as run_build
+    from .progress import BuildDisplay
+
+    with BuildDisplay(quiet=quiet, verbose=verbose) as display:
+        result = _run(lambda: run_build(content_dir, audiences=audience,
+                                        formats=[f.value for f in format or []], out_dir=out,
+                                        force=force, jobs=jobs, progress=display.update))
+    if not quiet:
+        typer.echo(f"built {len(result.written)}, skipped {len(result.skipped)}, "
+                   f"in {result.seconds:.1f} s")
 
 
 @app.command()

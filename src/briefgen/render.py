@@ -8,6 +8,7 @@ by WeasyPrint).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import sys
 from pathlib import Path
@@ -91,6 +92,16 @@ def long_date(value: dt.date | str, lang: str = "en") -> str:
     return f"{month} {day}, {year}" if csl_locale(lang) == "en-US" else f"{day} {month} {year}"
 
 
+def created_date(content: Content) -> str:
+    """The date written into outputs: SOURCE_DATE_EPOCH when set, else the brief's date,
+    never the clock, so that the same input gives the same bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return content.brief.date.isoformat()
+
+
 def render_html(content: Content, audience: Audience, medium: Medium) -> str:
     """One audience's brief as HTML; `content` must already be filtered for it."""
     env = make_environment(audience)
@@ -106,6 +117,7 @@ def render_html(content: Content, audience: Audience, medium: Medium) -> str:
         "grade": grade_badge,
         "strength": lambda name: strength(content, name),
         "cited_by": citing_statements(content),
+        "created": created_date(content),
         "fonts_url": (builtin_templates() / "_common" / "fonts").resolve().as_uri() + "/",
         "timeline": lambda: timeline_svg(content.milestones,
                                          lambda d: long_date(d, content.brief.lang)),

@@ -10,6 +10,12 @@ from pathlib import Path
 from .errors import OutputError
 
 
+def remove_stale_temporaries(out_dir: Path) -> None:
+    """Temporary files of a build that was killed before it could clean up."""
+    for stale in out_dir.glob("**/.*.tmp"):
+        stale.unlink(missing_ok=True)
+
+
 def write_outputs(outputs: Mapping[Path, bytes]) -> None:
     """Write every file to a temporary sibling first, then rename them all into place.
 

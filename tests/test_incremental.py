@@ -1,0 +1,166 @@
+"""The edit–build loop: incremental, reproducible, atomic, locked, parallel."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pypdf
+import pytest
+from conftest import FIXTURES
+
+from briefgen import build as build_module
+from briefgen.build import MANIFEST, build
+from briefgen.errors import OutputError
+from briefgen.lock import output_lock
+
+
+def digests(out: Path) -> dict[str, str]:
+    return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(out.rglob("brief.*"))}
+
+
+@pytest.fixture
+def built(brief_dir: Callable[..., Path], tmp_path: Path) -> tuple[Path, Path]:
+    content = brief_dir()
+    out = tmp_path / "out"
+    result = build(content, out_dir=out)
+    assert len(result.written) == 6 and not result.skipped
+    return content, out
+
+
+def test_unchanged_rebuild_renders_and_writes_nothing(built: tuple[Path, Path],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    content, out = built
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+
+    def must_not_render(job: object) -> bytes:
+        raise AssertionError("an up-to-date output was rendered again")
+
+    monkeypatch.setattr(build_module, "render_job", must_not_render)
+    result = build(content, out_dir=out)
+    assert result.written == [] and len(result.skipped) == 6
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_editing_a_statement_rebuilds_exactly_the_audiences_that_show_it(
+        built: tuple[Path, Path]) -> None:
+    content, out = built
+    brief = content / "brief.yaml"
+    brief.write_text(brief.read_text().replace("CANARYINTERNALJUDGMENT is for analysts",
+                                               "CANARYINTERNALJUDGMENT now concerns analysts"))
+    result = build(content, out_dir=out)
+    rebuilt = sorted(p.relative_to(out).as_posix() for p in result.written)
+    assert rebuilt == ["analyst/brief.html", "analyst/brief.pdf",
+                       "minister/brief.html", "minister/brief.pdf"]  # public never shows it
+
+
+def test_force_rebuilds_everything(built: tuple[Path, Path]) -> None:
+    content, out = built
+    assert len(build(content, out_dir=out, force=True).written) == 6
+
+
+def test_a_changed_or_deleted_output_is_rebuilt(built: tuple[Path, Path]) -> None:
+    content, out = built
+    (out / "public" / "brief.html").write_text("edited by hand")
+    (out / "minister" / "brief.pdf").unlink()
+    result = build(content, out_dir=out)
+    assert sorted(p.relative_to(out).as_posix() for p in result.written) == [
+        "minister/brief.pdf", "public/brief.html"]
+
+
+def test_a_template_change_rebuilds_that_audience(built: tuple[Path, Path]) -> None:
+    content, out = built
+    override = content / "templates" / "public"
+    override.mkdir(parents=True)
+    (override / "style.css").write_text("h2 { color: black; }")
+    build_module.templates_digest.cache_clear()
+    result = build(content, out_dir=out)
+    assert sorted(p.relative_to(out).as_posix() for p in result.written) == [
+        "public/brief.html", "public/brief.pdf"]
+
+
+def test_two_builds_in_separate_processes_are_byte_identical(tmp_path: Path) -> None:
+    outs = [tmp_path / "one", tmp_path / "two"]
+    for out in outs:
+        subprocess.run([sys.executable, "-m", "briefgen", "build", str(FIXTURES / "canary"),
+                        "--out", str(out), "--quiet"], check=True)
+    assert digests(outs[0]) == digests(outs[1])
+    assert len(digests(outs[0])) == 6
+
+
+def test_parallel_build_equals_serial_build(tmp_path: Path) -> None:
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    build(FIXTURES / "canary", out_dir=serial, jobs=1)
+    build(FIXTURES / "canary", out_dir=parallel, jobs=2)
+    assert digests(serial) == digests(parallel)
+
+
+def test_source_date_epoch_sets_the_pdf_date(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build(FIXTURES / "canary", out_dir=tmp_path, audiences=["public"], formats=["pdf"])
+    reader = pypdf.PdfReader(tmp_path / "public" / "brief.pdf")
+    assert reader.metadata["/CreationDate"].startswith("D:20231114221320")  # type: ignore[index]
+
+
+def test_killed_build_leaves_previous_outputs_readable(built: tuple[Path, Path]) -> None:
+    content, out = built
+    before = digests(out)
+    (content / "brief.yaml").write_text(
+        (content / "brief.yaml").read_text().replace("Canary brief", "Changed brief"))
+    # The build process kills itself after staging its first output, mid-write.
+    script = textwrap.dedent(f"""
+        import os, signal
+        from pathlib import Path
+        from briefgen import write
+        real_replace = os.replace
+        def die(src, dst):
+            os.kill(os.getpid(), signal.SIGKILL)
+        write.os.replace = die
+        from briefgen.build import build
+        build(Path({str(content)!r}), out_dir=Path({str(out)!r}), jobs=1)
+    """)
+    killed = subprocess.run([sys.executable, "-c", script])
+    assert killed.returncode == -9
+    assert digests(out) == before
+    for pdf in out.rglob("brief.pdf"):
+        assert pypdf.PdfReader(pdf).metadata.title == "Canary brief"  # type: ignore[union-attr]
+    assert list(out.rglob("*.tmp"))  # the staged files of the killed build…
+    build(content, out_dir=out)
+    assert not list(out.rglob("*.tmp"))  # …are cleared by the next one
+
+
+def test_a_second_build_of_the_same_folder_waits(tmp_path: Path) -> None:
+    with (output_lock(tmp_path), pytest.raises(OutputError, match="another briefgen build"),
+          output_lock(tmp_path, wait=False)):
+        pass
+
+
+def test_manifest_records_every_output(built: tuple[Path, Path]) -> None:
+    import json
+
+    _, out = built
+    manifest = json.loads((out / MANIFEST).read_text())
+    assert sorted(manifest) == sorted(digests(out))
+    assert all(set(entry) == {"inputs", "output"} for entry in manifest.values())
+
+
+def test_cli_summary(brief_dir: Callable[..., Path], tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    args = [sys.executable, "-m", "briefgen", "build", str(brief_dir()), "--out",
+            str(tmp_path), "-a", "public", "-f", "html"]
+    first = subprocess.run(args, capture_output=True, text=True, env=env, check=True)
+    assert first.stdout.startswith("built 1, skipped 0, in ")
+    again = subprocess.run([*args, "--verbose"], capture_output=True, text=True, env=env,
+                           check=True)
+    assert again.stdout.startswith("built 0, skipped 1, in ")
+    assert "skipped" in again.stderr and "public/brief.html" in again.stderr
+    quiet = subprocess.run([*args, "--quiet"], capture_output=True, text=True, env=env,
+                           check=True)
+    assert quiet.stdout == "" and quiet.stderr == ""
