@@ -115,6 +115,32 @@ def new(folder: Annotated[Path, typer.Argument(help="A new or empty folder.")]) 
                f"briefgen build {display_path(folder)}")
 
 
+@app.command()
+def serve(
+    content_dir: ContentDir = Path("content"),
+    audience: Annotated[str | None, typer.Option(
+        "--audience", "-a", help="The audience to preview (default: public).")] = None,
+    port: Annotated[int, typer.Option(help="The port on 127.0.0.1 (0: any free one).")] = 8000,
+) -> None:
+    """Preview an audience's web page on localhost, rebuilt and reloaded on every change."""
+    from .errors import UsageError
+    from .serve import serve as run_serve
+
+    def run() -> None:
+        if not content_dir.is_dir():
+            raise UsageError(f"no brief folder at '{content_dir}'")
+        if audience is not None:
+            from .audience import find_audiences, select_audiences
+
+            select_audiences(find_audiences(content_dir), [audience], content_dir)
+        try:
+            run_serve(content_dir, audience, port)
+        except OSError as exc:
+            raise UsageError(f"cannot serve on port {port}: {exc.strerror}") from None
+
+    _run(run)
+
+
 @sources_app.command("import")
 def import_sources(
     file: Annotated[Path, typer.Argument(help="A CSL-JSON (.json) or BibTeX (.bib) export.")],

@@ -1,0 +1,131 @@
+"""briefgen serve: the web page of one audience, rebuilt and reloaded on every change.
+
+The page is rendered in memory (nothing is written to build/), served on
+localhost only, and a small script added in preview alone reloads it when the
+content or the templates change. A content error replaces the page with the
+list of problems and is printed in the terminal; the server keeps running.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from html import escape
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from .audience import builtin_templates, filter_content, find_audiences, select_audiences
+from .errors import BriefgenError
+from .render import render_html
+from .validate import load_content
+
+RELOAD = """<script>
+/* briefgen serve: reload when the brief changes (preview only, not in built pages). */
+(function () {
+  var seen = "%(version)s";
+  setInterval(function () {
+    fetch("/__version", {cache: "no-store"}).then(function (r) { return r.text(); })
+      .then(function (v) { if (v !== seen) { location.reload(); } }).catch(function () {});
+  }, 700);
+})();
+</script>"""
+
+
+class Preview:
+    """The current page and a version number that changes with every rebuild."""
+
+    def __init__(self, content_dir: Path, audience: str | None) -> None:
+        self.content_dir = content_dir
+        self.audience = audience
+        self.version = 0
+        self.page = b""
+        self._lock = threading.Lock()
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        try:
+            page = self._render()
+            print(f"rebuilt the {self.audience or 'public'} page", file=sys.stderr)
+        except BriefgenError as exc:
+            for line in exc.lines():
+                print(line, file=sys.stderr)
+            page = error_page(exc.lines())
+        with self._lock:
+            self.version += 1
+            self.page = page.replace("</body>", RELOAD % {"version": self.version} + "</body>"
+                                     ).encode()
+
+    def _render(self) -> str:
+        content, _ = load_content(self.content_dir)
+        found = find_audiences(self.content_dir)
+        name = self.audience or ("public" if "public" in found else next(iter(found)))
+        (audience,) = select_audiences(found, [name], self.content_dir)
+        return render_html(filter_content(content, audience.config), audience, "web")
+
+    def snapshot(self) -> tuple[int, bytes]:
+        with self._lock:
+            return self.version, self.page
+
+
+def error_page(lines: list[str]) -> str:
+    items = "".join(f"<li><code>{escape(line)}</code></li>" for line in lines)
+    return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<title>briefgen: the brief has errors</title></head><body>"
+            "<main style=\"font-family: sans-serif; max-width: 60rem; margin: 2rem auto\">"
+            "<h1>The brief has errors</h1><p>Fix them and save; this page reloads.</p>"
+            f"<ul>{items}</ul></main></body></html>")
+
+
+def make_server(preview: Preview, port: int) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+            version, page = preview.snapshot()
+            if self.path == "/__version":
+                self._send(str(version).encode(), "text/plain")
+            elif self.path in ("/", "/index.html", "/brief.html"):
+                self._send(page, "text/html; charset=utf-8")
+            else:
+                self.send_error(404)
+
+        def _send(self, body: bytes, kind: str) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass  # one line per rebuild is enough
+
+    return ThreadingHTTPServer(("127.0.0.1", port), Handler)
+
+
+def watch(preview: Preview, stop: threading.Event, ready: threading.Event) -> None:
+    from watchfiles import watch as watch_files
+
+    folders = [preview.content_dir, builtin_templates()]
+    # yield_on_timeout: the first (empty) batch says the watches are in place.
+    for changes in watch_files(*folders, stop_event=stop, debounce=150, raise_interrupt=False,
+                               yield_on_timeout=True, rust_timeout=200):
+        ready.set()
+        if changes:
+            preview.rebuild()
+
+
+def serve(content_dir: Path, audience: str | None, port: int) -> None:
+    """Serve until interrupted."""
+    preview = Preview(content_dir, audience)
+    server = make_server(preview, port)
+    stop, ready = threading.Event(), threading.Event()
+    watcher = threading.Thread(target=watch, args=(preview, stop, ready), daemon=True)
+    watcher.start()
+    ready.wait(timeout=10)  # announce the page only once edits will be seen
+    print(f"serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.server_close()
