@@ -51,7 +51,7 @@ def quoted_brief(make: Callable[..., Path], quote: str, snapshot: str = "public.
           locator: para 1
           quote: '{quote}'
 """)
-    (content / "snapshots").mkdir()
+    (content / "snapshots").mkdir(exist_ok=True)
     (content / "snapshots" / snapshot).write_bytes(data or SNAPSHOT.encode())
     return content
 

@@ -98,10 +98,17 @@ def read_text(path: Path) -> str:
 def load_yaml(path: Path) -> Document:
     """Parse one YAML file into data and positions, or raise ContentError."""
     text = read_text(path)
-    loader = _Loader(text, path)
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        loader = _Loader(text, path)  # the reader already rejects control characters here
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.reader.ReaderError as exc:
+        line, column = _line_column(text, exc.position)
+        raise ContentError([Problem(path, line, column, "", (
+            f"character U+{exc.character:04X} is not allowed in YAML: remove it"))]) from None
     except yaml.MarkedYAMLError as exc:
         raise ContentError([_yaml_problem(path, exc)]) from None
     except yaml.YAMLError as exc:
@@ -109,14 +116,17 @@ def load_yaml(path: Path) -> Document:
     except RecursionError:
         raise ContentError([Problem(path, None, None, "",
                                     "nesting too deep: flatten the structure")]) from None
-    finally:
-        loader.dispose()
     if loader.problems:
         raise ContentError(loader.problems)
     doc = Document(path, data)
     if node is not None:
         _record_marks(doc, node)
     return doc
+
+
+def _line_column(text: str, position: int) -> tuple[int, int]:
+    before = text[:position]
+    return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
 
 
 def _yaml_problem(path: Path, exc: yaml.MarkedYAMLError) -> Problem:

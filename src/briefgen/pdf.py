@@ -32,7 +32,10 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
             return super().fetch(url, headers)
         if scheme == "file":
             path = Path(unquote(urlparse(url).path)).resolve()
-            if any(path.is_relative_to(root) for root in self._roots) and path.is_file():
+            if any(path.is_relative_to(root) for root in self._roots):
+                if not path.is_file():
+                    raise FatalURLFetchingError(f"{path} not found: a template or stylesheet "
+                                                "refers to it; add the file or fix the name")
                 return URLFetcherResponse(url, path.read_bytes())
         raise FatalURLFetchingError(f"refused to fetch {url[:120]}: only files inside the "
                                     "brief, snapshot and template folders may be used")

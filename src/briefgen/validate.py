@@ -80,6 +80,12 @@ def _schema_problem(key: str, doc: Document, err: ErrorDetails) -> Problem:
 
 def _message(loc: Loc, err: ErrorDetails) -> str:
     kind = err["type"]
+    if kind in ("model_type", "dict_type") and err.get("input") is None and not loc:
+        return "the file is empty: it needs at least a title and a date"
+    if kind in ("model_type", "dict_type"):
+        return (f"expected a mapping of keys and values here (got {_shown(err.get('input'))})")
+    if kind == "list_type" and not loc:
+        return f"expected a list of items, each starting with '- ' (got {_shown(err.get('input'))})"
     if kind == "too_short" and loc and loc[-1] == "sources":
         return "no source given: every statement needs at least one source id"
     if kind == "too_short" and loc and loc[-1] == "statements":
