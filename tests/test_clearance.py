@@ -59,8 +59,12 @@ def test_banner_shows_highest_marking_of_what_is_shown(canary_build: Path) -> No
 def test_statement_text_is_escaped_not_interpreted(canary_build: Path) -> None:
     html = (canary_build / "public" / "brief.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "<script>" not in html
+    assert "&lt;img src=x onerror=alert(2)&gt;" in html
+    assert "<script" not in html and "<img" not in html and 'href="javascript' not in html
     assert "<em>emphasis</em>" in html
+    text = everything_in_pdf(canary_build / "public" / "brief.pdf")
+    assert "<script>alert(1)</script>" in text
+    assert "<img src=x onerror=alert(2)>" in text
 
 
 def _flatten(outline: list) -> list:
