@@ -167,6 +167,11 @@ def render_all(jobs: list[Job], workers: int | None,
     pdfs = [j for j in jobs if j.fmt == "pdf"]
     workers = min(workers or os.cpu_count() or 1, len(pdfs))
     outputs: dict[Path, bytes] = {}
+    # The web pages first, here: they warm the citation cache that the forked
+    # PDF workers then inherit instead of each filling their own.
+    for job in jobs:
+        if job.fmt != "pdf":
+            outputs[job.target] = _done(job, render_job(job), progress)
     if workers > 1:
         import multiprocessing
 
@@ -174,14 +179,13 @@ def render_all(jobs: list[Job], workers: int | None,
 
         context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = {j.target: pool.submit(render_job, j) for j in pdfs}
-            for job in jobs:
-                if job.fmt != "pdf":
-                    outputs[job.target] = _done(job, render_job(job), progress)
+            # The longest first, so that no core waits at the end.
+            ordered = sorted(pdfs, key=lambda j: -len(j.content.model_dump_json()))
+            futures = {j.target: pool.submit(render_job, j) for j in ordered}
             for job in pdfs:
                 outputs[job.target] = _done(job, futures[job.target].result(), progress)
         return outputs
-    for job in jobs:
+    for job in pdfs:
         outputs[job.target] = _done(job, render_job(job), progress)
     return outputs
 

@@ -62,8 +62,11 @@ def render_pdf(html: str, base_dir: Path, roots: Sequence[Path]) -> bytes:
     try:
         document = source.render(**OPTIONS)
         for _ in range(MAX_REPAIRS):
-            stray, _ = first_stray_note(document)
-            if stray is None or not push_to_next_page(source.etree_element, stray):
+            # One block a page per pass: a later push made needless by an earlier
+            # one costs a gap, never a note, and every pass is a full layout.
+            pushed = [push_to_next_page(source.etree_element, note)
+                      for note in stray_notes_by_page(document)]
+            if not any(pushed):
                 break
             document = source.render(**OPTIONS)
         stray, placed = first_stray_note(document)
@@ -80,6 +83,23 @@ def render_pdf(html: str, base_dir: Path, roots: Sequence[Path]) -> bytes:
 def first_stray_note(document: Any) -> tuple[Any | None, bool]:
     """The first note (its element) whose text is not on the page of its call, and
     whether its text is in the PDF at all."""
+    call_page, note_page, order = _note_pages(document)
+    stray = next((e for e in order if note_page.get(e) != call_page[e]), None)
+    return stray, stray in note_page
+
+
+def stray_notes_by_page(document: Any) -> list[Any]:
+    """On each page, the first note whose text is not on that page."""
+    call_page, note_page, order = _note_pages(document)
+    first: dict[int, Any] = {}
+    for element in order:
+        if note_page.get(element) != call_page[element]:
+            first.setdefault(call_page[element], element)
+    return list(first.values())
+
+
+def _note_pages(document: Any) -> tuple[dict[Any, int], dict[Any, int], list[Any]]:
+    """For each note: the page of its call, the page of its text, in reading order."""
     from weasyprint.formatting_structure.boxes import FootnoteAreaBox
 
     call_page: dict[Any, int] = {}
@@ -97,8 +117,7 @@ def first_stray_note(document: Any) -> tuple[Any | None, bool]:
                     order.append(element)
                 elif in_notes and inner.element_tag == "span":
                     note_page.setdefault(element, number)
-    stray = next((e for e in order if note_page.get(e) != call_page[e]), None)
-    return stray, stray in note_page
+    return call_page, note_page, order
 
 
 def push_to_next_page(root: Any, note: Any) -> bool:
