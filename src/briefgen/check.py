@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .errors import ContentError, Problem, UsageError
+from .errors import ContentError, Problem, UsageError, display_path
 from .load import Document
 from .models import Content, Statement, located_statements
 from .snapshots import SnapshotError, closest_passage, normalise, snapshot_text
@@ -219,15 +219,10 @@ def _text(finding: Finding, colour: bool) -> str:
 
 def _github(finding: Finding) -> str:
     p = finding.problem
-    where = ",".join(f"{k}={v}" for k, v in (("file", p.file and _relative(p.file)),
+    where = ",".join(f"{k}={v}" for k, v in (("file", p.file and display_path(p.file)),
                                               ("line", p.line), ("col", p.column)) if v)
     message = f"{p.path}: {p.message} [{p.code}]" if p.path else f"{p.message} [{p.code}]"
     # Workflow commands end at a newline; GitHub decodes these escapes.
     message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return f"::{finding.severity} {where}::{message}"
 
-
-def _relative(path: Path) -> str:
-    from .errors import display_path
-
-    return display_path(path)

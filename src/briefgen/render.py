@@ -19,7 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from .audience import Audience, builtin_templates, highest_marking
-from .citations import NoteBook, csl_locale, grade_badge
+from .citations import NoteBook, csl_locale
 from .errors import TemplateError, display_path
 from .models import Content
 from .provenance import citing_statements, strength
@@ -114,7 +114,6 @@ def render_html(content: Content, audience: Audience, medium: Medium) -> str:
         "medium": medium,
         "notes": notes,
         "marking": highest_marking(content),
-        "grade": grade_badge,
         "strength": lambda name: strength(content, name),
         "cited_by": citing_statements(content),
         "created": created_date(content),
