@@ -68,3 +68,28 @@ def body_text(path: Path) -> str:
     with pdfplumber.open(path) as pdf:
         return "".join(c["text"] for page in pdf.pages for c in page.chars
                        if c["size"] >= 8.5 and "Charis" in c["fontname"])
+
+
+def bookmark_titles(path: Path) -> list[str]:
+    """Every bookmark's title, nested ones included."""
+    import pypdf
+
+    def titles(outline: list) -> list[str]:  # type: ignore[type-arg]
+        return [t for item in outline
+                for t in (titles(item) if isinstance(item, list) else [str(item.title)])]
+
+    return titles(pypdf.PdfReader(path).outline)
+
+
+def everything_in_pdf(path: Path) -> str:
+    """Text, Info and XMP metadata and bookmarks: every place a reader or a tool finds words."""
+    import subprocess
+
+    import pypdf
+
+    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    reader = pypdf.PdfReader(path)
+    info = " ".join(str(v) for v in (reader.metadata or {}).values())
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    return " ".join([text, info, xmp, *bookmark_titles(path)])

@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
-import pypdf
 import pytest
+from pdfread import everything_in_pdf
 
 CLEARANCE = {"minister": "RESTRICTED", "analyst": "INTERNAL", "public": "PUBLIC"}
 ORDER = ["PUBLIC", "INTERNAL", "RESTRICTED"]
-
-
-def everything_in_pdf(path: Path) -> str:
-    """Text, metadata and bookmarks: every place a reader or a tool can find words."""
-    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True,
-                          text=True).stdout
-    reader = pypdf.PdfReader(path)
-    meta = " ".join(str(v) for v in (reader.metadata or {}).values())
-    marks = " ".join(str(item.title) for item in _flatten(reader.outline))
-    return " ".join((text, meta, marks))
 
 
 def canaries(text: str) -> set[str]:
@@ -66,9 +55,3 @@ def test_statement_text_is_escaped_not_interpreted(canary_build: Path) -> None:
     assert "<script>alert(1)</script>" in text
     assert "<img src=x onerror=alert(2)>" in text
 
-
-def _flatten(outline: list) -> list:
-    items = []
-    for item in outline:
-        items += _flatten(item) if isinstance(item, list) else [item]
-    return items

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
 
-import pypdf
 import yaml
 from conftest import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pdfread import everything_in_pdf
 from typer.testing import CliRunner
 
 from briefgen.build import build
@@ -99,20 +98,6 @@ def test_html_never_shows_what_is_above_clearance(specs: list[Any], default: str
                 assert missing(html, ranks, clearance) == []
 
 
-def pdf_everything(path: Path) -> str:
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
-    reader = pypdf.PdfReader(path)
-    meta = " ".join(str(v) for v in (reader.metadata or {}).values())
-    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
-
-    def titles(outline: list[Any]) -> list[str]:
-        return [t for item in outline
-                for t in (titles(item) if isinstance(item, list) else [str(item.title)])]
-
-    return " ".join([text, meta, xmp, *titles(reader.outline)])
-
-
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(specs=statement_specs, default=st.sampled_from(["PUBLIC", "INTERNAL"]))
 def test_pdf_text_metadata_and_bookmarks_never_show_what_is_above_clearance(
@@ -121,7 +106,7 @@ def test_pdf_text_metadata_and_bookmarks_never_show_what_is_above_clearance(
         ranks = write_brief(Path(tmp) / "brief", specs, default)
         build(Path(tmp) / "brief", out_dir=Path(tmp) / "out", formats=["pdf"])
         for audience, clearance in CLEARANCE.items():
-            everything = pdf_everything(Path(tmp) / "out" / audience / "brief.pdf")
+            everything = everything_in_pdf(Path(tmp) / "out" / audience / "brief.pdf")
             assert leaks(everything, ranks, clearance) == []
 
 

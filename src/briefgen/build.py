@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .audience import (
     Audience,
+    all_statements,
     builtin_templates,
     filter_content,
     find_audiences,
@@ -180,7 +181,7 @@ def render_all(jobs: list[Job], workers: int | None,
         context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
             # The longest first, so that no core waits at the end.
-            ordered = sorted(pdfs, key=lambda j: -len(j.content.model_dump_json()))
+            ordered = sorted(pdfs, key=lambda j: -len(all_statements(j.content)))
             futures = {j.target: pool.submit(render_job, j) for j in ordered}
             for job in pdfs:
                 outputs[job.target] = _done(job, futures[job.target].result(), progress)

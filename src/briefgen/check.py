@@ -39,7 +39,7 @@ class Finding:
 
 
 @dataclass
-class Brief:
+class Review:
     """What every lint looks at: the content, where each value stands, the snapshots."""
 
     content: Content
@@ -60,21 +60,21 @@ def check(content_dir: Path, snapshots: Path | None = None) -> list[Finding]:
         content, documents = load_content(content_dir)
     except ContentError as exc:
         return [Finding("error", p) for p in exc.problems]
-    brief = Brief(content, documents, snapshots or content_dir / "snapshots")
-    findings = [f for lint in LINTS for f in lint(brief)]
+    review = Review(content, documents, snapshots or content_dir / "snapshots")
+    findings = [f for lint in LINTS for f in lint(review)]
     return sorted(findings, key=lambda f: (str(f.problem.file), f.problem.line or 0,
                                            f.problem.column or 0))
 
 
-def quotes(brief: Brief) -> Iterator[Finding]:
+def quotes(review: Review) -> Iterator[Finding]:
     """Each quote must be in its source's snapshot, up to spacing, quote marks, dashes, NFKC."""
     texts: dict[str, str | None] = {}
-    for key, loc, statement in located_statements(brief.content):
+    for key, loc, statement in located_statements(review.content):
         for k, citation in enumerate(statement.sources):
             if not citation.quote:
                 continue
             if citation.source not in texts:
-                text, problem = _snapshot(brief, citation.source)
+                text, problem = _snapshot(review, citation.source)
                 texts[citation.source] = text
                 if problem:  # reported once, at the source, where it is fixed
                     yield Finding("error", problem)
@@ -84,107 +84,107 @@ def quotes(brief: Brief) -> Iterator[Finding]:
                 passage, score = closest_passage(quote, text)
                 hint = (f"; closest passage ({score:.0f}% alike): “{passage}”" if passage
                         else "")
-                yield Finding("error", brief.at(
+                yield Finding("error", review.at(
                     key, (*loc, "sources", k, "quote"),
                     f"quote not found in the snapshot of '{citation.source}'{hint}",
                     "quote-not-found"))
 
 
-def _snapshot(brief: Brief, source_id: str) -> tuple[str | None, Problem | None]:
-    index = next(i for i, s in enumerate(brief.content.sources) if s.id == source_id)
-    source = brief.content.sources[index]
+def _snapshot(review: Review, source_id: str) -> tuple[str | None, Problem | None]:
+    index = next(i for i, s in enumerate(review.content.sources) if s.id == source_id)
+    source = review.content.sources[index]
     if not source.snapshot:
-        return None, brief.at("sources", (index, "id"), (
+        return None, review.at("sources", (index, "id"), (
             f"source '{source_id}' has quoted statements but no snapshot to verify them "
             "against: add `snapshot:` with a saved copy of the source"), "quote-without-snapshot")
     where = (index, "snapshot")
-    root = brief.snapshot_dir.resolve()
-    path = (brief.snapshot_dir / source.snapshot).resolve()
+    root = review.snapshot_dir.resolve()
+    path = (review.snapshot_dir / source.snapshot).resolve()
     if not path.is_relative_to(root):
-        return None, brief.at("sources", where, (
-            f"snapshot '{source.snapshot}' is outside the snapshot folder {brief.snapshot_dir}"),
+        return None, review.at("sources", where, (
+            f"snapshot '{source.snapshot}' is outside the snapshot folder {review.snapshot_dir}"),
             "snapshot-outside")
     if not path.is_file():
-        return None, brief.at("sources", where, (
-            f"snapshot '{source.snapshot}' not found in {brief.snapshot_dir} "
+        return None, review.at("sources", where, (
+            f"snapshot '{source.snapshot}' not found in {review.snapshot_dir} "
             "(pass --snapshots DIR if they are kept elsewhere)"), "snapshot-missing")
     try:
         return snapshot_text(path), None
     except (SnapshotError, ContentError) as exc:
-        return None, brief.at("sources", where, str(exc), "snapshot-unreadable")
+        return None, review.at("sources", where, str(exc), "snapshot-unreadable")
 
 
-def unused_sources(brief: Brief) -> Iterator[Finding]:
-    cited = {c.source for _, _, s in located_statements(brief.content) for c in s.sources}
-    for i, source in enumerate(brief.content.sources):
+def unused_sources(review: Review) -> Iterator[Finding]:
+    cited = {c.source for _, _, s in located_statements(review.content) for c in s.sources}
+    for i, source in enumerate(review.content.sources):
         if source.id not in cited:
-            yield Finding("warning", brief.at(
+            yield Finding("warning", review.at(
                 "sources", (i, "id"), f"source '{source.id}' is never cited: cite or remove it",
                 "unused-source"))
 
 
-def weak_evidence(brief: Brief) -> Iterator[Finding]:
+def weak_evidence(review: Review) -> Iterator[Finding]:
     """A key judgment or a milestone resting only on sources graded D–F."""
-    grade = {s.id: s.reliability for s in brief.content.sources}
+    grade = {s.id: s.reliability for s in review.content.sources}
 
     def weak(statement: Statement) -> bool:
         return all(grade[c.source] in WEAK for c in statement.sources)
 
-    for i, statement in enumerate(brief.content.brief.summary):
+    for i, statement in enumerate(review.content.brief.summary):
         if weak(statement):
-            yield Finding("warning", brief.at("brief", ("summary", i, "sources"), (
+            yield Finding("warning", review.at("brief", ("summary", i, "sources"), (
                 "this key judgment rests only on sources graded D–F: add a stronger source "
                 "or say in the text that the evidence is weak"), "weak-evidence"))
-    for i, milestone in enumerate(brief.content.milestones):
+    for i, milestone in enumerate(review.content.milestones):
         if all(weak(s) for s in milestone.statements):
-            yield Finding("warning", brief.at("milestones", (i, "statements"), (
+            yield Finding("warning", review.at("milestones", (i, "statements"), (
                 f"milestone '{milestone.title}' rests only on sources graded D–F: "
                 "add a stronger source"), "weak-evidence"))
 
 
-def doubtful_judgments(brief: Brief) -> Iterator[Finding]:
-    for i, statement in enumerate(brief.content.brief.summary):
+def doubtful_judgments(review: Review) -> Iterator[Finding]:
+    for i, statement in enumerate(review.content.brief.summary):
         if statement.credibility and statement.credibility >= 5:
-            yield Finding("warning", brief.at("brief", ("summary", i, "credibility"), (
+            yield Finding("warning", review.at("brief", ("summary", i, "credibility"), (
                 f"a key judgment graded credibility {statement.credibility} (improbable or "
                 "cannot be judged): move it to the open questions or reword it"),
                 "doubtful-judgment"))
 
 
-def milestones_after_brief(brief: Brief) -> Iterator[Finding]:
-    as_of = brief.content.brief.date.isoformat()
-    for i, milestone in enumerate(brief.content.milestones):
+def milestones_after_brief(review: Review) -> Iterator[Finding]:
+    as_of = review.content.brief.date.isoformat()
+    for i, milestone in enumerate(review.content.milestones):
         if milestone.date[: len(as_of)] > as_of[: len(milestone.date)]:
-            yield Finding("error", brief.at("milestones", (i, "date"), (
+            yield Finding("error", review.at("milestones", (i, "date"), (
                 f"milestone dated {milestone.date}, after the brief's date {as_of}: "
                 "correct the date or move the brief's date"), "milestone-after-brief"))
 
 
-def duplicate_statements(brief: Brief) -> Iterator[Finding]:
+def duplicate_statements(review: Review) -> Iterator[Finding]:
     first: dict[str, tuple[str, int]] = {}
-    for key, loc, statement in located_statements(brief.content):
+    for key, loc, statement in located_statements(review.content):
         text = normalise(statement.text).casefold()
-        line = brief.documents[key].position(loc)[0]
+        line = review.documents[key].position(loc)[0]
         if text in first:
             where_key, where_line = first[text]
-            yield Finding("warning", brief.at(key, (*loc, "text"), (
+            yield Finding("warning", review.at(key, (*loc, "text"), (
                 f"the same statement as {where_key}.yaml:{where_line}: keep one"),
                 "duplicate-statement"))
         else:
             first[text] = (key, line)
 
 
-def accessed_before_published(brief: Brief) -> Iterator[Finding]:
-    for i, source in enumerate(brief.content.sources):
+def accessed_before_published(review: Review) -> Iterator[Finding]:
+    for i, source in enumerate(review.content.sources):
         if source.accessed and source.published:
             accessed = source.accessed.isoformat()
             if accessed[: len(source.published)] < source.published:
-                yield Finding("error", brief.at("sources", (i, "accessed"), (
+                yield Finding("error", review.at("sources", (i, "accessed"), (
                     f"accessed {accessed}, before it was published ({source.published}): "
                     "correct one of the dates"), "accessed-before-published"))
 
 
-LINTS: tuple[Callable[[Brief], Iterator[Finding]], ...] = (
+LINTS: tuple[Callable[[Review], Iterator[Finding]], ...] = (
     quotes, unused_sources, weak_evidence, doubtful_judgments, milestones_after_brief,
     duplicate_statements, accessed_before_published,
 )
