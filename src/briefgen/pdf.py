@@ -11,7 +11,10 @@ from urllib.parse import unquote, urlparse
 import weasyprint
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from . import layout_fixes
 from .errors import TemplateError
+
+layout_fixes.apply()
 
 MAX_DATA_URL = 2 * 1024 * 1024
 
@@ -50,11 +53,10 @@ BLOCKS = {"p", "li", "tr", "div", "h2", "h3", "h4", "blockquote", "dd", "figure"
 def render_pdf(html: str, base_dir: Path, roots: Sequence[Path]) -> bytes:
     """Lay out the print HTML; title, authors, date and language come from its <head>.
 
-    Every note must sit on the page of its call. WeasyPrint sometimes moves a
-    note to the next page to fit more text (for instance when the first line
-    of a block would not fit otherwise), so each layout is checked, and the
-    block holding the first stray call is pushed to the next page and laid out
-    again.
+    Every note must sit on the page of its call. `layout_fixes` stops
+    WeasyPrint from moving placed notes on; should a note still stray (or a
+    WeasyPrint release leave the fix out), the block holding the first stray
+    call is pushed to the next page and the document laid out again.
     """
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     source = weasyprint.HTML(string=html, base_url=base_dir.resolve().as_uri() + "/",

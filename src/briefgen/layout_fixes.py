@@ -1,0 +1,127 @@
+"""Two narrow changes to WeasyPrint's footnote layout, applied once before any PDF is made.
+
+1. **Placed notes keep their page.** When the first line of a paragraph does
+   not fit at the foot of a page, WeasyPrint moves notes already placed on
+   that page to the next one to make room, whatever their `footnote-policy`
+   says. A brief must never show a note away from its call, so notes whose
+   policy is `line` or `block` stay where they are and the line moves on
+   instead, as CSS GCPM describes for those policies.
+2. **Note-area height by sum.** Each time a note is added, WeasyPrint lays
+   out the page's whole footnote area again to learn its height: quadratic in
+   the notes on a page, and about 40 % of the layout time of a brief. When
+   the area's height can only be the sum of its notes' heights (height auto,
+   no max-height, notes as blocks with no vertical margins), each note is laid
+   out once a page and the heights are added. The PDF is byte-for-byte the
+   same (tested); in any other case WeasyPrint's own code runs.
+
+Both patches check what they replace. If a WeasyPrint release changes that
+code, the patch is left out (see `APPLIED`), and `pdf.py`'s check of every
+note's page still guarantees the result, at the cost of more layout passes.
+"""
+
+from __future__ import annotations
+
+import inspect
+from math import inf
+from typing import Any
+
+APPLIED: set[str] = set()
+# What each applied fix replaced, (owner, attribute, original), so tests can compare.
+ORIGINALS: dict[str, tuple[Any, str, Any]] = {}
+
+_REPORT = "report = not context.in_column and can_break_now and not could_break_before"
+_KEEP_PLACED = (" and all(note.style['footnote_policy'] == 'auto'"
+                " for note in context.current_page_footnotes)")
+
+
+def apply() -> set[str]:
+    """Apply both fixes (once); the names of those that apply to this WeasyPrint."""
+    if not APPLIED:
+        if _keep_placed_notes():
+            APPLIED.add("placed-notes-keep-their-page")
+        if _sum_note_heights():
+            APPLIED.add("note-area-height-by-sum")
+    return APPLIED
+
+
+def _keep_placed_notes() -> bool:
+    from weasyprint.layout import block
+
+    try:
+        source = inspect.getsource(block._linebox_layout)
+    except (AttributeError, OSError, TypeError):
+        return False
+    if source.count(_REPORT) != 1:
+        return False
+    # Recompiled in the module's own namespace, so that its callers pick it up
+    # and it sees the same helpers.
+    code = compile(source.replace(_REPORT, _REPORT + _KEEP_PLACED), block.__file__, "exec")
+    ORIGINALS["placed-notes-keep-their-page"] = (block, "_linebox_layout", block._linebox_layout)
+    exec(code, block.__dict__)
+    return True
+
+
+def _sum_note_heights() -> bool:
+    from weasyprint.layout import LayoutContext
+
+    original: Any = getattr(LayoutContext, "_update_footnote_area", None)
+    try:
+        source = inspect.getsource(original)
+    except (OSError, TypeError):
+        return False
+    # What the replacement takes over: the area's height and the page bottom.
+    if not all(name in source for name in ("current_page_footnotes", "page_bottom",
+                                           "current_footnote_area.height")):
+        return False
+
+    def update_footnote_area(context: Any) -> bool:
+        area, notes = context.current_footnote_area, context.current_page_footnotes
+        if not notes or context.in_column or not _stacks_by_sum(area, notes):
+            return bool(original(context))
+        if area.height != "auto":  # give back the height reserved for the old notes
+            context.page_bottom += area.margin_height()
+        area.children = notes
+        total, overhead = 0.0, 0.0
+        for note in notes:
+            height, overhead = _note_height(context, area, note)
+            total += height
+        area.height = total
+        context.page_bottom -= total + overhead
+        return False  # no max-height, so the notes cannot overflow the area
+
+    ORIGINALS["note-area-height-by-sum"] = (LayoutContext, "_update_footnote_area", original)
+    LayoutContext._update_footnote_area = update_footnote_area
+    return True
+
+
+def _stacks_by_sum(area: Any, notes: list[Any]) -> bool:
+    """True when the area's content height is exactly the sum of its notes' heights."""
+    if area.style["height"] != "auto" or area.max_height != inf:
+        return False
+    return all(note.style["footnote_display"] == "block"
+               and note.style["margin_top"].value == 0
+               and note.style["margin_bottom"].value == 0 for note in notes)
+
+
+def _note_height(context: Any, area: Any, note: Any) -> tuple[float, float]:
+    """The note's height alone in the area, and the area's own margins, borders and padding.
+
+    Cached per layout and page width: a note that moves to the next page is
+    not laid out again.
+    """
+    from weasyprint.formatting_structure import build
+    from weasyprint.layout import block_level_layout
+
+    cache = context.__dict__.setdefault("_briefgen_note_heights", {})
+    key = (id(note), area.page.width)
+    if key not in cache:
+        others, area.children = area.children, [note]
+        try:
+            laid = block_level_layout(context, build.create_anonymous_boxes(area.deepcopy()),
+                                      -inf, None, area.page)[0]
+        finally:
+            area.children = others
+        # The note is kept in the entry so that its id cannot be reused.
+        cache[key] = (note, laid.height, laid.margin_height() - laid.height)
+    _, height, overhead = cache[key]
+    return height, overhead

@@ -1,0 +1,73 @@
+"""The two changes to WeasyPrint's footnote layout: they apply, and they do what they claim."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import weasyprint
+from conftest import SAMPLE
+
+from briefgen import layout_fixes
+from briefgen.audience import builtin_templates, filter_content, find_audiences
+from briefgen.pdf import ConfinedFetcher, first_stray_note
+from briefgen.render import render_html
+from briefgen.validate import load_content
+
+BOTH = {"placed-notes-keep-their-page", "note-area-height-by-sum"}
+
+# Nine lines and a note fill the page but for one line; the next paragraph's
+# first line fits only if the note leaves the page.
+CROWDED_PAGE = """<style>@page { size: 100mm 60mm; margin: 5mm; }
+body { font: 10pt/12pt sans-serif; margin: 0; orphans: 1; widows: 1 }
+.footnote { float: footnote; footnote-policy: line }
+p { margin: 0 }</style>
+<p>""" + "line<br>" * 8 + """last line<span class="footnote">The note.</span></p>
+<p>first line<br>second line</p>"""
+
+
+def without(fix: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    owner, name, original = layout_fixes.ORIGINALS[fix]
+    monkeypatch.setattr(owner, name, original)
+
+
+def test_both_fixes_apply_to_the_installed_weasyprint() -> None:
+    # Fails when a WeasyPrint release changes the code a fix replaces: look
+    # again at layout_fixes.py before raising the version bound.
+    assert layout_fixes.apply() == BOTH
+
+
+def test_a_placed_note_keeps_its_page_and_the_next_paragraph_moves_on(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    layout_fixes.apply()
+    document = weasyprint.HTML(string=CROWDED_PAGE).render()
+    assert first_stray_note(document)[0] is None
+    assert "first line" not in page_text(document, 0)
+
+    without("placed-notes-keep-their-page", monkeypatch)
+    document = weasyprint.HTML(string=CROWDED_PAGE).render()
+    assert first_stray_note(document)[0] is not None  # what WeasyPrint does on its own
+
+
+def test_note_heights_by_sum_change_no_byte_of_the_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    layout_fixes.apply()
+    fast = public_pdf()
+    without("note-area-height-by-sum", monkeypatch)
+    assert public_pdf() == fast
+
+
+def page_text(document: object, number: int) -> str:
+    page = document.pages[number]._page_box  # type: ignore[attr-defined]
+    return " ".join(box.text for box in page.descendants() if getattr(box, "text", None))
+
+
+def public_pdf() -> bytes:
+    brief, _ = load_content(SAMPLE)
+    audience = find_audiences(SAMPLE)["public"]
+    html = render_html(filter_content(brief, audience.config), audience, "print")
+    roots: list[Path] = [SAMPLE, *audience.dirs, builtin_templates()]
+    source = weasyprint.HTML(string=html, base_url=SAMPLE.as_uri() + "/",
+                             url_fetcher=ConfinedFetcher(roots))
+    pdf = source.render().write_pdf()
+    assert isinstance(pdf, bytes)
+    return pdf
