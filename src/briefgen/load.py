@@ -15,6 +15,7 @@ from .errors import ContentError, Problem
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # A brief has a few thousand nodes; anything far beyond is an alias bomb.
 MAX_NODES = 200_000
+MAX_C_DEPTH = 5_000
 
 Loc = tuple[str | int, ...]
 
@@ -43,40 +44,58 @@ class Document:
         return Problem(self.path, line, column, path, message, code)
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that reports duplicate keys and keeps impossible dates as text."""
+class _Checks:
+    """Reports duplicate keys and keeps impossible dates as text, in either parser."""
 
-    def __init__(self, stream: str, path: Path) -> None:
-        super().__init__(stream)
-        self.path = path
-        self.problems: list[Problem] = []
+    path: Path
+    problems: list[Problem]
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
+            key = self.construct_object(key_node, deep=True)  # type: ignore[attr-defined]
             if isinstance(key, (list, dict)):
                 self._problem(key_node, "a mapping key must be a plain value")
                 continue
             if key in seen:
                 self._problem(key_node, f"duplicate key '{key}': keep one of them")
             seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[misc, no-any-return]
 
     def construct_yaml_timestamp(self, node: ScalarNode) -> Any:
         # 2025-02-30 matches YAML's date pattern but is no date; leaving it as
         # text lets the model report it at its line instead of crashing here.
         try:
-            return super().construct_yaml_timestamp(node)
+            return super().construct_yaml_timestamp(node)  # type: ignore[misc]
         except ValueError:
-            return self.construct_scalar(node)
+            return self.construct_scalar(node)  # type: ignore[attr-defined]
 
     def _problem(self, node: Node, message: str) -> None:
         mark = node.start_mark
         self.problems.append(Problem(self.path, mark.line + 1, mark.column + 1, "", message))
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+class _Loader(_Checks, yaml.SafeLoader):
+    def __init__(self, stream: str, path: Path) -> None:
+        super().__init__(stream)
+        self.path = path
+        self.problems = []
+
+
+# libyaml parses about ten times faster; YAML errors are explained by the
+# pure-Python parser, whose messages and positions the tests pin down.
+_FastLoader: Any = _Loader
+if getattr(yaml, "__with_libyaml__", False):
+    class _CLoader(_Checks, yaml.CSafeLoader):
+        def __init__(self, stream: str, path: Path) -> None:
+            super().__init__(stream)
+            self.path = path
+            self.problems = []
+
+    _FastLoader = _CLoader
+
+for _loader in (_Loader, _FastLoader):
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _loader.construct_yaml_timestamp)
 
 
 def read_text(path: Path) -> str:
@@ -98,13 +117,12 @@ def read_text(path: Path) -> str:
 def load_yaml(path: Path) -> Document:
     """Parse one YAML file into data and positions, or raise ContentError."""
     text = read_text(path)
+    fast = _FastLoader if _shallow(text) else _Loader
     try:
-        loader = _Loader(text, path)  # the reader already rejects control characters here
         try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
+            node, data, problems = _parse(text, path, fast)
+        except (yaml.YAMLError, RecursionError):
+            node, data, problems = _parse(text, path, _Loader)  # for its messages
     except yaml.reader.ReaderError as exc:
         line, column = _line_column(text, exc.position)
         raise ContentError([Problem(path, line, column, "", (
@@ -116,12 +134,30 @@ def load_yaml(path: Path) -> Document:
     except RecursionError:
         raise ContentError([Problem(path, None, None, "",
                                     "nesting too deep: flatten the structure")]) from None
-    if loader.problems:
-        raise ContentError(loader.problems)
+    if problems:
+        raise ContentError(problems)
     doc = Document(path, data)
     if node is not None:
         _record_marks(doc, node)
     return doc
+
+
+def _shallow(text: str) -> bool:
+    """Whether the text cannot nest deeper than libyaml can parse (it crashes past
+    some 20,000 levels). Block nesting takes a column a level, so it is bounded by
+    the longest line; flow nesting by the count of brackets and braces."""
+    longest = max((len(line) for line in text.splitlines()), default=0)
+    return longest + text.count("[") + text.count("{") <= MAX_C_DEPTH
+
+
+def _parse(text: str, path: Path, loader_class: Any) -> tuple[Node | None, Any, list[Problem]]:
+    loader = loader_class(text, path)  # the reader already rejects control characters here
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return node, data, loader.problems
 
 
 def _line_column(text: str, position: int) -> tuple[int, int]:
