@@ -23,9 +23,13 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help, as git's or pandoc's: rich's help formatter takes longer to
+    # load than the rest of the command line together.
+    rich_markup_mode=None,
 )
 
-sources_app = typer.Typer(help="Manage the brief's sources.", no_args_is_help=True)
+sources_app = typer.Typer(help="Manage the brief's sources.", no_args_is_help=True,
+                          rich_markup_mode=None)
 app.add_typer(sources_app, name="sources")
 
 T = TypeVar("T")
@@ -52,7 +56,7 @@ def _main(debug: Annotated[bool, typer.Option(
     _options["debug"] = debug
 
 
-@app.command()
+@app.command(short_help="Build the PDF and web page of every audience.")
 def build(
     content_dir: ContentDir = Path("content"),
     audience: Annotated[list[str] | None, typer.Option(
@@ -84,7 +88,7 @@ def build(
                    f"in {result.seconds:.1f} s")
 
 
-@app.command()
+@app.command(short_help="Validate, verify quotes and lint, without building.")
 def check(
     content_dir: ContentDir = Path("content"),
     snapshots: Annotated[Path | None, typer.Option(
@@ -115,7 +119,7 @@ def new(folder: Annotated[Path, typer.Argument(help="A new or empty folder.")]) 
                f"briefgen build {display_path(folder)}")
 
 
-@app.command()
+@app.command(short_help="Preview a web page, rebuilt on every change.")
 def serve(
     content_dir: ContentDir = Path("content"),
     audience: Annotated[str | None, typer.Option(
@@ -141,7 +145,7 @@ def serve(
     _run(run)
 
 
-@sources_app.command("import")
+@sources_app.command("import", short_help="Append sources from a Zotero or Mendeley export.")
 def import_sources(
     file: Annotated[Path, typer.Argument(help="A CSL-JSON (.json) or BibTeX (.bib) export.")],
     content_dir: ContentDir = Path("content"),
@@ -159,7 +163,7 @@ def import_sources(
                    f"{display_path(content_dir / 'sources.yaml')} before building")
 
 
-@app.command()
+@app.command(short_help="Print the JSON Schema of the content files.")
 def schema(
     name: Annotated[str | None, typer.Argument(
         help="One content file: brief, sources, background, milestones, cooperation, "
@@ -192,7 +196,7 @@ def schema(
     _run(run)
 
 
-@app.command()
+@app.command(short_help="List the audiences, their clearance and origin.")
 def audiences(content_dir: ContentDir = Path("content")) -> None:
     """List the audiences found, their clearance and where each comes from."""
     from .audience import find_audiences
