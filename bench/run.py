@@ -12,6 +12,7 @@ this environment, by the benchmark alone.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -19,7 +20,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
+from typing import Any
+
+import pypdf
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -27,24 +33,82 @@ sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "tests")]
 
 from generate import generate  # noqa: E402
 
-# Runs a command and reports its wall time and the peak RSS of its process tree.
-WRAPPER = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
-           "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
-           "print(time.perf_counter() - t, "
-           "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)")
+
+def measure(command: list[str], repeat: int) -> tuple[float, float, float]:
+    """Median wall seconds, largest process (MB) and whole process tree (MB) of `command`."""
+    runs = [sampled(command) for _ in range(repeat)]
+    return tuple(statistics.median(run[i] for run in runs) for i in range(3))  # type: ignore[return-value]
 
 
-def measure(command: list[str], repeat: int) -> tuple[float, float]:
-    """Median wall seconds and median peak MB of `command`."""
-    walls, peaks = [], []
-    for _ in range(repeat):
-        out = subprocess.run([sys.executable, "-c", WRAPPER, *command], check=True,
-                             capture_output=True, text=True).stdout.split()
-        if out[2] != "0":
-            raise SystemExit(f"failed: {' '.join(command)}")
-        walls.append(float(out[0]))
-        peaks.append(int(out[1]) / 1024)
-    return statistics.median(walls), statistics.median(peaks)
+def sampled(command: list[str]) -> tuple[float, float, float]:
+    """Runs `command`, sampling the memory of its process tree.
+
+    Memory is read from /proc, not from getrusage: a PDF worker forked from
+    a fork server is not a child the build waits for, so getrusage would miss
+    it. Two figures: the largest resident set of any one process (what
+    `/usr/bin/time -v` reports for a single process), sampled every 0.1 s;
+    and the largest total of the tree's proportional set sizes, which counts
+    pages shared between forked processes once: the memory the whole build
+    needs at its peak. That one is sampled every second only, since reading
+    it costs the kernel a few milliseconds a process and would slow the run.
+    """
+    peaks = [0.0, 0.0]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    stop = threading.Event()
+
+    def sample() -> None:
+        for tick in itertools.count():
+            if stop.wait(0.1):
+                return
+            pids = _tree(process.pid)
+            peaks[0] = max(peaks[0], *(_rss(pid) for pid in pids), 0)
+            if tick % 10 == 9:
+                peaks[1] = max(peaks[1], sum(_pss(pid) for pid in pids))
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    code = process.wait()
+    wall = time.perf_counter() - started
+    stop.set()
+    sampler.join()
+    if code != 0:
+        raise SystemExit(f"failed: {' '.join(command)}")
+    return wall, peaks[0] / 1024, peaks[1] / 1024
+
+
+def _tree(pid: int) -> list[int]:
+    pids, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        pids.append(current)
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return pids
+
+
+def _rss(pid: int) -> int:
+    """Resident set size in kB; 0 once the process is gone."""
+    return _field(f"/proc/{pid}/status", "VmRSS")
+
+
+def _pss(pid: int) -> int:
+    """Proportional set size in kB: shared pages divided among their sharers."""
+    return _field(f"/proc/{pid}/smaps_rollup", "Pss")
+
+
+def _field(path: str, name: str) -> int:
+    try:
+        text = Path(path).read_text()
+    except OSError:
+        return 0
+    for line in text.splitlines():
+        if line.startswith(name + ":"):
+            return int(line.split()[1])
+    return 0
 
 
 def shell(commands: list[str]) -> list[str]:
@@ -106,13 +170,13 @@ def notes_on_their_page(pdf: Path) -> float:
     calls, notes, _ = footnote_marks(pdf)
     call_page = {c.number: c.page for c in calls}
     same = sum(call_page.get(n.number) == n.page for n in notes)
-    return 100 * same / max(len(call_page), 1)
+    return float(100 * same / max(len(call_page), 1))
 
 
-def run(sizes: list[int], repeat: int) -> dict[str, object]:
+def run(sizes: list[int], repeat: int) -> dict[str, Any]:
     briefgen = str(BIN / "briefgen")
     weasyprint = str(BIN / "weasyprint")
-    results: dict[str, object] = {}
+    results: dict[str, Any] = {"machine": machine()}
     results["help"] = measure([briefgen, "--help"], 5)
     shared = ROOT.parent / "shared" / "sources"
     check = [briefgen, "check", str(ROOT / "content")]
@@ -135,33 +199,72 @@ def run(sizes: list[int], repeat: int) -> dict[str, object]:
                               f"--pdf-engine={weasyprint}")
                 routes.append(f"{pandoc_bin} {md} -s -o {md.with_suffix('.p.html')}")
             route = measure(["env", f"PATH={BIN}:{os.environ['PATH']}", *shell(routes)], repeat)
+            analyst = out / "analyst" / "brief.pdf"
             results[str(n)] = {"full": full, "noop": noop, "floor": floor, "pandoc": route,
-                               "placement": notes_on_their_page(out / "analyst" / "brief.pdf")}
+                               "placement": notes_on_their_page(analyst),
+                               "pages": len(pypdf.PdfReader(analyst).pages)}
+        # One worker: the memory a build needs when it lays out one PDF at a time.
+        n = sizes[-1]
+        results[str(n)]["serial"] = measure(
+            [briefgen, "build", str(Path(tmp) / f"brief-{n}"), "--out", str(Path(tmp) / "serial"),
+             "--quiet", "-j", "1"], 1)
     return results
 
 
-def table(results: dict[str, object], sizes: list[int]) -> str:
+def machine() -> str:
+    import weasyprint
+
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+               platform.machine())
+    memory = int(Path("/proc/meminfo").read_text().split()[1]) // 1024 // 1024
+    return (f"{cpu}, {os.cpu_count()} cores, {memory} GB; {platform.system()} "
+            f"{platform.release()}; Python {platform.python_version()}; "
+            f"WeasyPrint {weasyprint.__version__}")
+
+
+def table(results: dict[str, Any], sizes: list[int]) -> str:
     help_, check = results["help"], results["check"]
-    lines = [f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-             f"{platform.python_version()}.", "",
-             "| measure | wall (s) | peak (MB) |", "|---|---|---|",
-             f"| `briefgen --help` | {help_[0]:.2f} | {help_[1]:.0f} |",  # type: ignore[index]
-             f"| `briefgen check` on the sample | {check[0]:.2f} | {check[1]:.0f} |",  # type: ignore[index]
-             "", "| N | full build | no-op | floor (weasyprint ×3) | pandoc route | "
-             "full ÷ floor | full ÷ pandoc | no-op ÷ full | peak ÷ floor peak | "
-             "notes on their page |", "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [f"Machine: {results['machine']}.", "",
+             "| command | wall (s) | memory (MB) |", "|---|---|---|",
+             f"| `briefgen --help` | {help_[0]:.2f} | {help_[1]:.0f} |",
+             f"| `briefgen check content` (with snapshots) | {check[0]:.2f} | {check[1]:.0f} |",
+             "", "**Time.** Full build: `briefgen build --force`, all audiences and formats. "
+             "Floor: the `weasyprint` command on briefgen's own print HTML, one audience after "
+             "another. Pandoc route: each audience as Markdown with footnotes, to PDF "
+             "(`--pdf-engine=weasyprint`) and to HTML, one after another.", "",
+             "| N | analyst pages | full build | no-op | floor | pandoc route | full ÷ floor | "
+             "full ÷ pandoc | no-op ÷ full | notes on their page (analyst) |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for n in sizes:
-        r = results[str(n)]  # type: ignore[index]
+        r = results[str(n)]
         full, noop, floor, route = r["full"], r["noop"], r["floor"], r["pandoc"]
         lines.append(
-            f"| {n} | {full[0]:.1f} s, {full[1]:.0f} MB | {noop[0]:.2f} s | "
-            f"{floor[0]:.1f} s, {floor[1]:.0f} MB | {route[0]:.1f} s | {full[0] / floor[0]:.2f} | "
-            f"{full[0] / route[0]:.2f} | {100 * noop[0] / full[0]:.1f} % | "
-            f"{full[1] / floor[1]:.2f} | {r['placement']:.0f} % |")
+            f"| {n} | {r['pages']} | {full[0]:.1f} s | {noop[0]:.2f} s | {floor[0]:.1f} s | "
+            f"{route[0]:.1f} s | {full[0] / floor[0]:.2f} | {full[0] / route[0]:.2f} | "
+            f"{100 * noop[0] / full[0]:.1f} % | {r['placement']:.0f} % |")
+    lines += ["", "**Memory.** Largest process: the largest resident set of any one process "
+              "(what `/usr/bin/time -v` gives for one). Whole build: the largest total, over "
+              "the build's processes, of their proportional set sizes (shared pages counted "
+              "once): what the machine must hold at the build's peak.", "",
+              "| N | build: largest process | floor: largest process | ratio | "
+              "build: whole build | ratio to floor |", "|---|---|---|---|---|---|"]
+    for n in sizes:
+        r = results[str(n)]
+        full, floor = r["full"], r["floor"]
+        lines.append(f"| {n} | {full[1]:.0f} MB | {floor[1]:.0f} MB | {full[1] / floor[1]:.2f} | "
+                     f"{full[2]:.0f} MB | {full[2] / floor[1]:.2f} |")
+    last = results[str(sizes[-1])]
+    if "serial" in last:
+        serial = last["serial"]
+        lines += ["", f"With one worker (`-j 1`) at N = {sizes[-1]}: {serial[0]:.1f} s, whole "
+                  f"build {serial[2]:.0f} MB ({serial[2] / last['floor'][1]:.2f} × the floor's "
+                  "largest process)."]
     if len(sizes) > 1:
-        first, last = results[str(sizes[0])], results[str(sizes[-1])]
+        first = results[str(sizes[0])]
         lines += ["", f"Growth: build at N = {sizes[-1]} ÷ build at N = {sizes[0]} = "
-                  f"{last['full'][0] / first['full'][0]:.1f}."]  # type: ignore[index]
+                  f"{last['full'][0] / first['full'][0]:.1f} (analyst pages: "
+                  f"{last['pages'] / first['pages']:.1f} ×)."]
     return "\n".join(lines)
 
 
