@@ -56,6 +56,24 @@ def test_note_heights_by_sum_change_no_byte_of_the_pdf(monkeypatch: pytest.Monke
     assert public_pdf() == fast
 
 
+# A footnote area with a height limit: notes that overflow it are moved on by
+# WeasyPrint's own code, which must then run.
+LIMITED_AREA = """<style>@page { size: 100mm 80mm; margin: 5mm;
+  @footnote { border-top: 1px solid black; max-height: 18mm } }
+body { font: 10pt/12pt sans-serif; margin: 0 }
+.footnote { float: footnote; footnote-policy: line }
+p { margin: 0 0 6pt }</style>""" + "".join(
+    f"<p>Paragraph {i} cites<span class='footnote'>Note {i}, which runs over "
+    f"{'two lines ' * (i % 4 * 3)}as notes do.</span> and goes on.</p>" for i in range(40))
+
+
+def test_a_limited_footnote_area_is_left_to_weasyprint(monkeypatch: pytest.MonkeyPatch) -> None:
+    layout_fixes.apply()
+    fixed = weasyprint.HTML(string=LIMITED_AREA).render().write_pdf()
+    without("note-area-height-by-sum", monkeypatch)
+    assert weasyprint.HTML(string=LIMITED_AREA).render().write_pdf() == fixed
+
+
 def page_text(document: object, number: int) -> str:
     page = document.pages[number]._page_box  # type: ignore[attr-defined]
     return " ".join(box.text for box in page.descendants() if getattr(box, "text", None))
