@@ -8,6 +8,7 @@ by WeasyPrint).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import sys
@@ -38,9 +39,16 @@ def make_environment(audience: Audience) -> SandboxedEnvironment:
     `builtin/<audience>/...` reaches a built-in template even when an override
     of the same name exists, so an override can extend the original.
     """
+    return _environment(audience.dirs)
+
+
+# One environment per template set, so each template is compiled once a
+# process, not once per output; Jinja reloads a template whose file changed.
+@functools.lru_cache(maxsize=32)
+def _environment(dirs: tuple[Path, ...]) -> SandboxedEnvironment:
     builtin = builtin_templates()
     loader = jinja2.ChoiceLoader([
-        *(jinja2.FileSystemLoader(d) for d in audience.dirs),
+        *(jinja2.FileSystemLoader(d) for d in dirs),
         jinja2.FileSystemLoader(builtin / "_common"),
         jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(builtin)}),
     ])
