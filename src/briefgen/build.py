@@ -24,6 +24,7 @@ from .manifest import (
     MANIFEST,
     builtin_templates,
     digest,
+    hash_files,
     manifest_bytes,
     read_manifest,
     tool_versions,
@@ -74,7 +75,7 @@ def build(content_dir: Path, *, audiences: Sequence[str] | None = None,
                          "brief.yaml (or run 'briefgen new DIR')")
     result = BuildResult()
     tree = tree_key(content_dir, out_dir, audiences, formats)
-    unchanged = None if force else unchanged_outputs(content_dir, out_dir, audiences, formats)
+    unchanged = None if force else unchanged_outputs(out_dir, tree)
     if unchanged is not None:  # not a byte changed: nothing to load, nothing to render
         for target in unchanged:
             if progress:
@@ -143,9 +144,7 @@ def templates_digest(dirs: tuple[Path, ...]) -> str:
     """Every template, stylesheet and font the audience can load."""
     key = hashlib.sha256()
     for root in (*dirs, builtin_templates() / "_common"):
-        for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            key.update(str(path.relative_to(root)).encode())
-            key.update(path.read_bytes())
+        hash_files(key, root)
     return key.hexdigest()
 
 

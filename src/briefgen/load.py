@@ -47,8 +47,10 @@ class Document:
 class _Checks:
     """Reports duplicate keys and keeps impossible dates as text, in either parser."""
 
-    path: Path
-    problems: list[Problem]
+    def __init__(self, stream: str, path: Path) -> None:
+        super().__init__(stream)  # type: ignore[call-arg]
+        self.path = path
+        self.problems: list[Problem] = []
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
@@ -76,10 +78,7 @@ class _Checks:
 
 
 class _Loader(_Checks, yaml.SafeLoader):
-    def __init__(self, stream: str, path: Path) -> None:
-        super().__init__(stream)
-        self.path = path
-        self.problems = []
+    pass
 
 
 # libyaml parses about ten times faster; YAML errors are explained by the
@@ -87,10 +86,7 @@ class _Loader(_Checks, yaml.SafeLoader):
 _FastLoader: Any = _Loader
 if getattr(yaml, "__with_libyaml__", False):
     class _CLoader(_Checks, yaml.CSafeLoader):
-        def __init__(self, stream: str, path: Path) -> None:
-            super().__init__(stream)
-            self.path = path
-            self.problems = []
+        pass
 
     _FastLoader = _CLoader
 

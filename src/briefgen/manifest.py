@@ -55,24 +55,28 @@ def tree_key(content_dir: Path, out_dir: Path, audiences: Sequence[str] | None,
                  tool_versions(), os.environ.get("SOURCE_DATE_EPOCH", "")):
         digest.update(part.encode() + b"\0")
     for root in (content_dir, builtin_templates()):
-        for path in _files(root, out_dir):
-            digest.update(str(path.relative_to(root)).encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        hash_files(digest, root, skip=out_dir)
     return digest.hexdigest()
 
 
-def unchanged_outputs(content_dir: Path, out_dir: Path, audiences: Sequence[str] | None,
-                      formats: Sequence[str] | None) -> list[Path] | None:
-    """The outputs of the last build, if it read the same files and they are intact."""
+def hash_files(digest: Any, root: Path, skip: Path | None = None) -> None:
+    """Add every file under root, name and bytes, in a stable order, leaving out
+    `skip` and .git. A file that cannot be read changes the hash, never stops it."""
+    for path in _files(root, skip):
+        digest.update(str(path.relative_to(root)).encode() + b"\0")
+        try:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError:
+            digest.update(b"unreadable\0")
+
+
+def unchanged_outputs(out_dir: Path, key: str) -> list[Path] | None:
+    """The outputs of the last build, if it read the same files (`key`, from
+    `tree_key`) and they are intact."""
     manifest = read_manifest(out_dir)
     tree = manifest.get("tree")
-    if not isinstance(tree, dict) or not tree.get("outputs"):
+    if not isinstance(tree, dict) or not tree.get("outputs") or tree.get("key") != key:
         return None
-    try:
-        if tree.get("key") != tree_key(content_dir, out_dir, audiences, formats):
-            return None
-    except OSError:
-        return None  # a file vanished while being read: let the full check decide
     targets = []
     for name in tree["outputs"]:
         entry = manifest["outputs"].get(name, {})
@@ -98,13 +102,12 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _files(root: Path, out_dir: Path) -> Iterator[Path]:
-    """Every file under root in a stable order, leaving out the output folder and .git."""
+def _files(root: Path, skip: Path | None) -> Iterator[Path]:
     if not root.is_dir():
         return
-    skip = out_dir.resolve()
+    left_out = skip.resolve() if skip else None
     for folder, dirs, files in os.walk(root):
         here = Path(folder)
-        dirs[:] = sorted(d for d in dirs if d != ".git" and (here / d).resolve() != skip)
+        dirs[:] = sorted(d for d in dirs if d != ".git" and (here / d).resolve() != left_out)
         for name in sorted(files):
             yield here / name
