@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+# Control characters (C0, DEL, C1) would move the cursor or recolour a terminal, and
+# a line end inside a value could forge a line of the report.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: control characters shown as escapes (\\x1b)."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
 
 
 @dataclass(frozen=True)
@@ -30,7 +40,7 @@ class Problem:
 
     def __str__(self) -> str:
         parts = [p for p in (self.location(), self.path) if p]
-        return ": ".join([*parts, self.message])
+        return printable(": ".join([*parts, self.message]))
 
 
 def display_path(path: Path) -> str:
@@ -47,7 +57,7 @@ class BriefgenError(Exception):
     exit_code = 1
 
     def lines(self) -> list[str]:
-        return [f"error: {self}"]
+        return [printable(f"error: {self}")]
 
 
 class ContentError(BriefgenError):

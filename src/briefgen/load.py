@@ -1,7 +1,15 @@
-"""Read YAML safely, keeping the line and column of every node for error messages."""
+"""Read YAML safely, keeping the line and column of every node for error messages.
+
+What is refused, and why: tags that build objects or change what a value
+reads as (`!!null RESTRICTED` must not quietly become "no marking"), control
+characters however they are written, keys that YAML 1.1 reads as something
+other than a name (`no:` is `false`), alias expansion beyond a bound, and
+nesting deeper than the parser can follow. Merge keys (`<<: *defaults`) work.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,14 +18,23 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, printable
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-# A brief has a few thousand nodes; anything far beyond is an alias bomb.
-MAX_NODES = 200_000
+# Nodes walked a second time through an alias. A brief reuses a few anchors;
+# an alias bomb reuses them billions of times. The file size bounds the rest.
+MAX_ALIAS_NODES = 100_000
 MAX_C_DEPTH = 5_000
+MAX_FLOW_DEPTH = 1_000  # where a deep-nesting error points
 
 Loc = tuple[str | int, ...]
+
+STR_TAG = "tag:yaml.org,2002:str"
+MAP_TAG = "tag:yaml.org,2002:map"
+SEQ_TAG = "tag:yaml.org,2002:seq"
+MERGE_TAG = "tag:yaml.org,2002:merge"
+# C0 and C1 control characters and DEL; tab and line ends are text.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 
 
 @dataclass
@@ -28,6 +45,9 @@ class Document:
     data: Any
     values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    # The text of plain scalars that YAML read as something other than text
+    # (`no` → false, `2013` → 2013), to say "put it in quotes" when text was meant.
+    plain: dict[Loc, str] = field(default_factory=dict)
 
     def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """The 1-based line and column of `loc`, or of its nearest ancestor that exists."""
@@ -38,30 +58,58 @@ class Document:
                 return self.values[loc[:end]]
         return (1, 1)
 
-    def problem(self, loc: Loc, path: str, message: str, *, key: bool = False,
-                code: str = "invalid-content") -> Problem:
+    def problem(
+        self,
+        loc: Loc,
+        path: str,
+        message: str,
+        *,
+        key: bool = False,
+        code: str = "invalid-content",
+    ) -> Problem:
         line, column = self.position(loc, key=key)
         return Problem(self.path, line, column, path, message, code)
 
 
 class _Checks:
-    """Reports duplicate keys and keeps impossible dates as text, in either parser."""
+    """What both parsers share: refusals that need the node, and dates kept as text."""
 
     def __init__(self, stream: str, path: Path) -> None:
-        super().__init__(stream)  # type: ignore[call-arg]
+        super().__init__(stream)  # type: ignore[call-arg]  # the loader's own __init__
         self.path = path
         self.problems: list[Problem] = []
+
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        tag = _unexpected_tag(self, node)
+        if tag is not None:
+            self._problem(node, _tag_message(tag))
+            return None
+        return super().construct_object(node, deep=deep)  # type: ignore[misc]
+
+    def construct_scalar(self, node: ScalarNode) -> Any:
+        value = super().construct_scalar(node)  # type: ignore[misc]
+        found = CONTROL.search(value) if isinstance(value, str) else None
+        if found:
+            self._problem(node, f"control character U+{ord(found[0]):04X} is not allowed "
+                          "(not even escaped): remove it")
+        return value
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)  # type: ignore[attr-defined]
-            if isinstance(key, (list, dict)):
-                self._problem(key_node, "a mapping key must be a plain value")
+            if key_node.tag == MERGE_TAG:
+                continue
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, str):
+                if key is not None or key_node.tag != STR_TAG:
+                    self._problem(key_node, _key_message(key_node, key))
                 continue
             if key in seen:
                 self._problem(key_node, f"duplicate key '{key}': keep one of them")
             seen.add(key)
+        # Merge keys: the mapping's own keys override the merged ones, so they
+        # are checked for duplicates above, before the merge adds its keys.
+        self.flatten_mapping(node)  # type: ignore[attr-defined]
         return super().construct_mapping(node, deep=deep)  # type: ignore[misc, no-any-return]
 
     def construct_yaml_timestamp(self, node: ScalarNode) -> Any:
@@ -70,11 +118,49 @@ class _Checks:
         try:
             return super().construct_yaml_timestamp(node)  # type: ignore[misc]
         except ValueError:
-            return self.construct_scalar(node)  # type: ignore[attr-defined]
+            return self.construct_scalar(node)
 
     def _problem(self, node: Node, message: str) -> None:
         mark = node.start_mark
         self.problems.append(Problem(self.path, mark.line + 1, mark.column + 1, "", message))
+
+
+def _unexpected_tag(loader: Any, node: Node) -> str | None:
+    """A tag written out that makes the value something other than it reads as.
+
+    `!!str` is allowed (it only makes a value text); so is a tag that says
+    what the value would be anyway.
+    """
+    if isinstance(node, MappingNode):
+        return None if node.tag == MAP_TAG else node.tag
+    if isinstance(node, SequenceNode):
+        return None if node.tag == SEQ_TAG else node.tag
+    if node.tag == STR_TAG:
+        return None
+    if isinstance(node, ScalarNode) and not node.style:  # plain: None, or "" from libyaml
+        resolved = loader.resolve(ScalarNode, node.value, (True, False))
+        return None if node.tag == resolved else node.tag
+    return node.tag  # a quoted value is text unless a tag says otherwise
+
+
+def _tag_message(tag: str) -> str:
+    short = tag.replace("tag:yaml.org,2002:", "!!")
+    if not tag.startswith("tag:yaml.org,2002:") or short.startswith("!!python/"):
+        return f"tags that build objects (such as !!python/...) are not allowed: remove '{short}'"
+    return f"the tag '{short}' changes what the value reads as: remove it and write the value"
+
+
+def _key_message(node: Node, key: Any) -> str:
+    text = node.value if isinstance(node, ScalarNode) else "this key"
+    if isinstance(key, bool):
+        return f"the key '{text}' is read as {str(key).lower()}: put it in quotes (\"{text}\")"
+    if isinstance(key, (int, float)):
+        return f"the key '{text}' is read as a number: put it in quotes (\"{text}\")"
+    if key is None and isinstance(node, ScalarNode):
+        return "a key is empty: write a name before the ':'"
+    if isinstance(node, ScalarNode):
+        return f"the key '{text}' is not read as a name: put it in quotes (\"{text}\")"
+    return "a mapping key must be a plain name, not a list or a mapping"
 
 
 class _Loader(_Checks, yaml.SafeLoader):
@@ -85,6 +171,7 @@ class _Loader(_Checks, yaml.SafeLoader):
 # pure-Python parser, whose messages and positions the tests pin down.
 _FastLoader: Any = _Loader
 if getattr(yaml, "__with_libyaml__", False):
+
     class _CLoader(_Checks, yaml.CSafeLoader):
         pass
 
@@ -99,15 +186,22 @@ def read_text(path: Path) -> str:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         limit = MAX_FILE_BYTES // (1024 * 1024)
-        raise ContentError([Problem(path, None, None, "", f"file is {size:,} bytes; "
-                                    f"the limit is {limit} MiB: split or shorten it")])
+        raise ContentError(
+            [
+                Problem(
+                    path, None, None, "",
+                    f"file is {size:,} bytes; the limit is {limit} MiB: split or shorten it",
+                )
+            ]
+        )
     raw = path.read_bytes()
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ContentError([Problem(path, line, None, "",
-                                    "not UTF-8 text: save the file as UTF-8")]) from None
+        raise ContentError(
+            [Problem(path, line, None, "", "not UTF-8 text: save the file as UTF-8")]
+        ) from None
 
 
 def load_yaml(path: Path) -> Document:
@@ -121,15 +215,16 @@ def load_yaml(path: Path) -> Document:
             node, data, problems = _parse(text, path, _Loader)  # for its messages
     except yaml.reader.ReaderError as exc:
         line, column = _line_column(text, exc.position)
-        raise ContentError([Problem(path, line, column, "", (
-            f"character U+{exc.character:04X} is not allowed in YAML: remove it"))]) from None
+        message = f"character U+{exc.character:04X} is not allowed in YAML: remove it"
+        raise ContentError([Problem(path, line, column, "", message)]) from None
     except yaml.MarkedYAMLError as exc:
         raise ContentError([_yaml_problem(path, exc)]) from None
     except yaml.YAMLError as exc:
         raise ContentError([Problem(path, None, None, "", str(exc))]) from None
     except RecursionError:
-        raise ContentError([Problem(path, None, None, "",
-                                    "nesting too deep: flatten the structure")]) from None
+        line, column = _deepest_point(text)
+        message = "nesting too deep: flatten the structure"
+        raise ContentError([Problem(path, line, column, "", message)]) from None
     if problems:
         raise ContentError(problems)
     doc = Document(path, data)
@@ -161,6 +256,36 @@ def _line_column(text: str, position: int) -> tuple[int, int]:
     return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
 
 
+def _deepest_point(text: str) -> tuple[int, int]:
+    """Where nesting first goes too deep: the bracket past MAX_FLOW_DEPTH levels, or
+    else the start of the most indented line. Quoted text and comments are skipped."""
+    depth, quote = 0, ""
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == "\\" and quote == '"':
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "#" and (i == 0 or text[i - 1] in " \t\n"):
+            i = text.find("\n", i) if "\n" in text[i:] else len(text)
+            continue
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_FLOW_DEPTH:
+                return _line_column(text, i)
+        elif ch in "]}":
+            depth -= 1
+        i += 1
+    lines = text.splitlines() or [""]
+    indents = [len(line) - len(line.lstrip(" ")) for line in lines]
+    deepest = max(range(len(lines)), key=indents.__getitem__)
+    return deepest + 1, indents[deepest] + 1
+
+
 def _yaml_problem(path: Path, exc: yaml.MarkedYAMLError) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     message = exc.problem or "invalid YAML"
@@ -170,23 +295,34 @@ def _yaml_problem(path: Path, exc: yaml.MarkedYAMLError) -> Problem:
         message = "tags that build objects (such as !!python/...) are not allowed: remove the tag"
     line = mark.line + 1 if mark else None
     column = mark.column + 1 if mark else None
-    return Problem(path, line, column, "", message)
+    return Problem(path, line, column, "", printable(message))
 
 
 def _record_marks(doc: Document, root: Node) -> None:
-    for count, (loc, node, key_node) in enumerate(_walk(root, ()), start=1):
-        if count > MAX_NODES:
-            raise ContentError([Problem(doc.path, None, None, "",
-                                        f"more than {MAX_NODES:,} values (aliases expanded): "
-                                        "remove the anchors and aliases")])
+    seen: set[int] = set()
+    repeated = 0
+    for loc, node, key_node in _walk(root, ()):
+        if id(node) in seen:
+            repeated += 1
+            if repeated > MAX_ALIAS_NODES:
+                message = (
+                    f"aliases expand to more than {MAX_ALIAS_NODES:,} repeated values: "
+                    "remove the anchors and aliases"
+                )
+                line, column = node.start_mark.line + 1, node.start_mark.column + 1
+                raise ContentError([Problem(doc.path, line, column, "", message)])
+        seen.add(id(node))
         doc.values[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if key_node is not None:
             doc.keys[loc] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        if isinstance(node, ScalarNode) and node.tag != STR_TAG:
+            doc.plain[loc] = node.value
 
 
-def _walk(node: Node, loc: Loc, key_node: Node | None = None
-          ) -> Iterator[tuple[Loc, Node, Node | None]]:
-    """Every node with its location; aliases are walked again, which MAX_NODES bounds."""
+def _walk(
+    node: Node, loc: Loc, key_node: Node | None = None
+) -> Iterator[tuple[Loc, Node, Node | None]]:
+    """Every node with its location; aliases are walked again, which MAX_ALIAS_NODES bounds."""
     stack: list[tuple[Loc, Node, Node | None]] = [(loc, node, key_node)]
     while stack:
         loc, node, key_node = stack.pop()

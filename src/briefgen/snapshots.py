@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from .load import read_text
 
@@ -24,8 +25,35 @@ class SnapshotError(Exception):
     """A snapshot that cannot be read as text."""
 
 
+# Compatibility forms that mean something else than their folded form: 10⁵ is
+# not 105, ½ is not 12, ② is not 2. Widths, ligatures and spaces do fold.
+_DISTINCT_FORMS = ("<super>", "<sub>", "<fraction>", "<circle>")
+MAX_PDF_BYTES = 50 * 1024 * 1024
+MAX_PDF_PAGES = 2_000
+MAX_TEXT_CHARS = 20_000_000
+
+
+@functools.cache
+def _distinct(ch: str) -> bool:
+    return unicodedata.decomposition(ch).startswith(_DISTINCT_FORMS)
+
+
+def fold(text: str) -> str:
+    """NFKC, except for superscripts, subscripts, fractions and circled forms."""
+    if text.isascii():
+        return text
+    out: list[str] = []
+    start = 0
+    for i, ch in enumerate(text):
+        if ch > "\x7f" and _distinct(ch):
+            out += [unicodedata.normalize("NFKC", text[start:i]), ch]
+            start = i + 1
+    out.append(unicodedata.normalize("NFKC", text[start:]))
+    return "".join(out)
+
+
 def normalise(text: str) -> str:
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text).translate(_QUOTES)).strip()
+    return _SPACE.sub(" ", fold(text).translate(_QUOTES)).strip()
 
 
 def snapshot_text(path: Path) -> str:
@@ -40,52 +68,81 @@ def snapshot_text(path: Path) -> str:
     raise SnapshotError(f"'{path.name}' is not .txt, .html or .pdf")
 
 
-class _VisibleText(HTMLParser):
-    """Text a reader sees: no scripts, styles or markup; entities decoded."""
-
-    HIDDEN = {"script", "style", "template", "head", "title", "svg"}
-    BLOCKS = {"p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
-              "section", "article", "blockquote", "header", "footer", "ul", "ol", "table"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.HIDDEN:
-            self._hidden += 1
-        elif tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.HIDDEN:
-            self._hidden = max(0, self._hidden - 1)
-        elif tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._hidden:
-            self.parts.append(data)
+# Text inside these is not shown to a reader; `head` holds the title and metadata.
+_HIDDEN = {"script", "style", "template", "noscript", "head", "title", "svg", "math"}
+_BLOCKS = {"p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
+           "section", "article", "blockquote", "header", "footer", "ul", "ol", "table",
+           "main", "nav", "aside", "figure", "figcaption", "dd", "dt", "pre"}
 
 
 def html_text(html: str) -> str:
-    parser = _VisibleText()
-    parser.feed(html)
-    parser.close()
-    return "".join(parser.parts)
+    """The text a browser shows, parsed as browsers parse (HTML5): a page that omits
+    `</head>` or nests badly reads as it would on screen."""
+    import tinyhtml5
+
+    root = tinyhtml5.parse(html, namespace_html_elements=False)
+    parts: list[str] = []
+    # Walked with a stack, not recursion: a hostile page may nest thousands deep.
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        element, closing = stack.pop()
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if closing or _hidden(element, tag):
+            if tag in _BLOCKS and closing:
+                parts.append("\n")
+            if element is not root and element.tail:
+                parts.append(element.tail)
+            continue
+        if tag in _BLOCKS:
+            parts.append("\n")
+        if tag and element.text:  # comments have a text too, and no string tag
+            parts.append(element.text)
+        stack.append((element, True))
+        stack.extend((child, False) for child in reversed(element))
+    return "".join(parts)
+
+
+def _hidden(element: Any, tag: str) -> bool:
+    if not tag:
+        return True
+    style = (element.get("style") or "").replace(" ", "").lower()
+    return tag in _HIDDEN or element.get("hidden") is not None or "display:none" in style
 
 
 def pdf_text(path: Path) -> str:
-    """The text of every page, with words hyphenated across a line end joined again."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    """The text of every page, with words hyphenated across a line end joined again.
 
+    A snapshot is a file from anywhere: within limits of size, pages and text,
+    and a PDF the parser fails on for any reason is unreadable, never a crash.
+    """
+    if path.stat().st_size > MAX_PDF_BYTES:
+        raise SnapshotError(f"'{path.name}' is over {MAX_PDF_BYTES // 2**20} MiB: "
+                            "save the pages that are quoted")
+    from pypdf import PdfReader
+    from pypdf.errors import LimitReachedError
+
+    texts: list[str] = []
+    size = 0
     try:
-        text = "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
-    except (PdfReadError, ValueError, OSError) as exc:
-        raise SnapshotError(f"'{path.name}' cannot be read as PDF: {exc}") from None
-    return _HYPHENATED.sub(r"\1\2", text)
+        reader = PdfReader(path)
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise SnapshotError(f"'{path.name}' has over {MAX_PDF_PAGES:,} pages: "
+                                "save the pages that are quoted")
+        for page in reader.pages:
+            texts.append(page.extract_text() or "")
+            size += len(texts[-1])
+            if size > MAX_TEXT_CHARS:
+                raise SnapshotError(f"'{path.name}' holds over {MAX_TEXT_CHARS:,} characters "
+                                    "of text: save the pages that are quoted")
+    except LimitReachedError:
+        raise SnapshotError(f"'{path.name}' expands to more data than a PDF snapshot may "
+                            "(a decompression bomb?): save the source again") from None
+    except SnapshotError:
+        raise
+    except Exception as exc:  # noqa: BLE001  (a parser of files from anywhere: any failure is "unreadable")
+        raise SnapshotError(f"'{path.name}' cannot be read as PDF: "
+                            f"{type(exc).__name__}: {exc}") from None
+    return _HYPHENATED.sub(r"\1\2", "\n".join(texts))
 
 
 def closest_passage(quote: str, text: str) -> tuple[str, float]:

@@ -63,9 +63,18 @@ def field_path(key: str, loc: Loc) -> str:
     return text
 
 
+# Validation errors that have a lint code of their own (see the README's table).
+CODED_ERRORS = {"snapshot_outside": "snapshot-outside", "snapshot_unreadable": "snapshot-unreadable"}
+
+
 def _schema_problem(key: str, doc: Document, err: ErrorDetails) -> Problem:
     loc = tuple(err["loc"])
     kind = err["type"]
+    quoted = _quote_hint(doc, loc, err)
+    if quoted:
+        return doc.problem(loc, field_path(key, loc), quoted)
+    if kind in CODED_ERRORS:
+        return doc.problem(loc, field_path(key, loc), err["msg"], code=CODED_ERRORS[kind])
     if kind == "extra_forbidden":
         return doc.problem(loc, field_path(key, loc), _unknown_key(FILES[key], loc), key=True)
     if kind == "missing":
@@ -75,7 +84,23 @@ def _schema_problem(key: str, doc: Document, err: ErrorDetails) -> Problem:
         if loc[-1] == "reliability":
             message += ": grade the source from A (reliable) to F (cannot be judged)"
         return doc.problem(loc[:-1], field_path(key, loc), message)
-    return doc.problem(loc, field_path(key, loc), _message(loc, err))
+    # An empty value stands where its key ends; point at the key instead.
+    at_key = err.get("input") is None
+    return doc.problem(loc, field_path(key, loc), _message(loc, err), key=at_key)
+
+
+def _quote_hint(doc: Document, loc: Loc, err: ErrorDetails) -> str | None:
+    """YAML 1.1 reads `no` as false and `2013` as a number: where text was expected, say
+    to quote it, showing what was written."""
+    value = err.get("input")
+    written = doc.plain.get(loc)
+    if written is None or isinstance(value, str) or value is None:
+        return None
+    if err["type"] not in ("string_type", "model_type", "dict_type", "literal_error"):
+        return None
+    what = ("true" if value else "false") if isinstance(value, bool) else (
+        "a number" if isinstance(value, (int, float)) else "a date")
+    return f"'{written}' is read as {what}, not as text: put it in quotes (\"{written}\")"
 
 
 def _message(loc: Loc, err: ErrorDetails) -> str:
