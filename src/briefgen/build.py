@@ -211,10 +211,10 @@ def render_job(job: Job) -> bytes:
 
 def print_job(job: Job) -> tuple[str, Path, list[Path]]:
     """The print HTML, its base folder, and the folders it may load files from."""
-    from .render import render_html
+    from .render import asset_base, asset_roots, render_html
 
     print_html = render_html(job.content, job.audience, "print")
-    return print_html, job.content_dir, [job.content_dir, *job.audience.dirs, builtin_templates()]
+    return print_html, asset_base(job.audience), asset_roots(job.audience)
 
 
 def _layout(print_html: str, base_dir: Path, roots: list[Path]) -> bytes:

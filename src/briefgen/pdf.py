@@ -6,12 +6,12 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
 
 import weasyprint
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from . import layout_fixes
+from .assets import Refused, asset_path
 from .errors import TemplateError
 
 layout_fixes.apply()
@@ -19,8 +19,9 @@ layout_fixes.apply()
 MAX_DATA_URL = 2 * 1024 * 1024
 
 
-class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
-    """Serves files inside the allowed folders and nothing else: no network, ever.
+class ConfinedFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
+    """Serves `data:` URLs and files inside the template folders, nothing else: no network,
+    no file outside them after symlinks are resolved, never the brief's YAML (see assets).
 
     Anything else stops the build instead of leaving a silent gap in the PDF.
     """
@@ -30,18 +31,15 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
         self._roots = [r.resolve() for r in roots]
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
-        scheme = urlparse(url).scheme.lower()
-        if scheme == "data" and len(url) <= MAX_DATA_URL:
+        try:
+            path = asset_path(url, self._roots)
+        except Refused as exc:
+            raise FatalURLFetchingError(str(exc)) from None
+        if path is None:
+            if len(url) > MAX_DATA_URL:
+                raise FatalURLFetchingError("an inline data: URL is over 2 MiB")
             return super().fetch(url, headers)
-        if scheme == "file":
-            path = Path(unquote(urlparse(url).path)).resolve()
-            if any(path.is_relative_to(root) for root in self._roots):
-                if not path.is_file():
-                    raise FatalURLFetchingError(f"{path} not found: a template or stylesheet "
-                                                "refers to it; add the file or fix the name")
-                return URLFetcherResponse(url, path.read_bytes())
-        raise FatalURLFetchingError(f"refused to fetch {url[:120]}: only files inside the "
-                                    "brief, snapshot and template folders may be used")
+        return URLFetcherResponse(url, path.read_bytes())
 
 
 # PDF/UA-1: tagged, with language, title and XMP metadata, for screen readers.

@@ -12,6 +12,7 @@ import functools
 import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,6 +20,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
+from .assets import print_page_problems, web_page_problems
 from .audience import Audience, builtin_templates, highest_marking
 from .citations import NoteBook, csl_locale
 from .errors import TemplateError, display_path
@@ -48,9 +50,9 @@ def make_environment(audience: Audience) -> SandboxedEnvironment:
 def _environment(dirs: tuple[Path, ...]) -> SandboxedEnvironment:
     builtin = builtin_templates()
     loader = jinja2.ChoiceLoader([
-        *(jinja2.FileSystemLoader(d) for d in dirs),
-        jinja2.FileSystemLoader(builtin / "_common"),
-        jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(builtin)}),
+        *(ConfinedLoader(d) for d in dirs),
+        ConfinedLoader(builtin / "_common"),
+        jinja2.PrefixLoader({"builtin": ConfinedLoader(builtin)}),
     ])
     # Sandboxed: templates in a brief folder are content from many hands.
     env = SandboxedEnvironment(loader=loader, autoescape=True,
@@ -61,6 +63,25 @@ def _environment(dirs: tuple[Path, ...]) -> SandboxedEnvironment:
     env.filters["smart"] = smart_quotes
     env.filters["long_date"] = long_date
     return env
+
+
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """A template folder whose files must really be inside it: a template that is a
+    symlink to /etc/passwd or to the brief's YAML is refused, naming the file."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        self.folder = folder.resolve()
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        real = Path(filename).resolve()
+        if not real.is_relative_to(self.folder):
+            raise TemplateError(f"{display_path(Path(filename))}: the template links to "
+                                f"{real}, outside its folder: copy the file into the folder")
+        return source, filename, uptodate
 
 
 def statement_html(text: str) -> Markup:
@@ -130,12 +151,43 @@ def render_html(content: Content, audience: Audience, medium: Medium) -> str:
                                          lambda d: long_date(d, content.brief.lang)),
     }
     try:
-        return env.get_template(ENTRY_TEMPLATE).render(context)
+        html = env.get_template(ENTRY_TEMPLATE).render(context)
     except jinja2.TemplateSyntaxError as exc:
         where = f"{display_path(Path(exc.filename))}:{exc.lineno}" if exc.filename else ""
         raise TemplateError(f"{where}: template syntax error: {exc.message}") from None
     except jinja2.TemplateError as exc:
         raise TemplateError(f"{_template_frame()}: {exc.message or exc}") from None
+    if medium == "web":
+        problems = web_page_problems(html)
+    else:
+        problems = print_page_problems(html, asset_base(audience), asset_roots(audience))
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise TemplateError(f"{_culprit(audience, problems[0])}: {problems[0]}{more}")
+    return html
+
+
+def asset_base(audience: Audience) -> Path:
+    """Where the print page's relative URLs point: the audience's own folder."""
+    return audience.dirs[0]
+
+
+def asset_roots(audience: Audience) -> list[Path]:
+    """The folders the PDF engine may read files from: the templates, nothing else."""
+    return [*audience.dirs, builtin_templates()]
+
+
+def _culprit(audience: Audience, problem: str) -> str:
+    """The template file that holds what a problem quotes, else the audience's folder."""
+    quoted = re.findall(r"'([^']{4,})'|<([a-z]+)", problem)
+    needles = [q[0][:60] or f"<{q[1]}" for q in quoted]
+    for folder in (*audience.dirs, builtin_templates() / "_common"):
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in (".j2", ".css", ".html") and path.is_file():
+                text = path.read_text(encoding="utf-8", errors="replace")
+                if any(needle in text for needle in needles):
+                    return display_path(path)
+    return f"{display_path(audience.dirs[0])} (audience '{audience.name}')"
 
 
 def _template_frame() -> str:
