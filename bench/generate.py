@@ -16,12 +16,13 @@ from typing import Any
 
 import yaml
 
-WORDS = ("alliance partnership ministry cooperation security maritime cyber defence "  # noqa: SIM905
-         "treaty summit agreement dialogue capacity training exercise deployment region "
-         "framework declaration statement policy government official report analysis "
-         "assessment funding programme support mission office embassy council minister "
-         "strategy interoperability technology industry resilience deterrence stability"
-         ).split()  # one string reads better than 40 quoted words
+WORDS = (  # noqa: SIM905  (one string reads better than 40 quoted words)
+    "alliance partnership ministry cooperation security maritime cyber defence "
+    "treaty summit agreement dialogue capacity training exercise deployment region "
+    "framework declaration statement policy government official report analysis "
+    "assessment funding programme support mission office embassy council minister "
+    "strategy interoperability technology industry resilience deterrence stability"
+).split()
 SOURCES = 15
 
 
@@ -32,8 +33,10 @@ def sentence(rng: random.Random, low: int = 15, high: int = 40) -> str:
 
 def statement(rng: random.Random, snapshots: dict[int, list[str]]) -> dict[str, Any]:
     source = rng.randrange(SOURCES)
-    citation: dict[str, Any] = {"source": f"source-{source:02d}",
-                                "locator": f"para {rng.randint(1, 40)}"}
+    citation: dict[str, Any] = {
+        "source": f"source-{source:02d}",
+        "locator": f"para {rng.randint(1, 40)}",
+    }
     if rng.random() < 1 / 6:
         quoted = sentence(rng, 6, 12)
         snapshots[source].append(quoted)
@@ -64,16 +67,28 @@ def generate(n: int, folder: Path) -> None:
         parts[name] = items
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "snapshots").mkdir(exist_ok=True)
-    brief = {"title": f"Synthetic brief of {n} statements", "subtitle": "For benchmarks",
-             "date": "2030-01-01", "authors": ["Benchmark"], "summary": summary}
+    brief = {
+        "title": f"Synthetic brief of {n} statements",
+        "subtitle": "For benchmarks",
+        "date": "2030-01-01",
+        "authors": ["Benchmark"],
+        "summary": summary,
+    }
     _dump(folder / "brief.yaml", brief)
     sources = []
     for k in range(SOURCES):
-        sources.append({"id": f"source-{k:02d}", "title": sentence(rng, 4, 9).rstrip("."),
-                        "publisher": rng.choice(["Ministry", "Institute", "Daily News"]),
-                        "published": f"20{10 + k}-0{1 + k % 9}", "kind": "analysis",
-                        "reliability": "ABCDEF"[k % 6], "snapshot": f"source-{k:02d}.txt",
-                        "url": f"https://example.org/source-{k:02d}"})
+        sources.append(
+            {
+                "id": f"source-{k:02d}",
+                "title": sentence(rng, 4, 9).rstrip("."),
+                "publisher": rng.choice(["Ministry", "Institute", "Daily News"]),
+                "published": f"20{10 + k}-0{1 + k % 9}",
+                "kind": "analysis",
+                "reliability": "ABCDEF"[k % 6],
+                "snapshot": f"source-{k:02d}.txt",
+                "url": f"https://example.org/source-{k:02d}",
+            }
+        )
         text = "\n\n".join([sentence(rng) for _ in range(5)] + snapshots[k])
         (folder / "snapshots" / f"source-{k:02d}.txt").write_text(text, encoding="utf-8")
     _dump(folder / "sources.yaml", sources)
@@ -85,19 +100,25 @@ def _item(name: str, i: int, group: list[dict[str, Any]], rng: random.Random) ->
     if name == "background":
         return {"heading": sentence(rng, 3, 6).rstrip("."), "statements": group}
     if name == "milestones":
-        return {"date": f"{2000 + i % 30}-{1 + i % 12:02d}", "title": sentence(rng, 3, 7)[:-1],
-                "statements": group}
+        return {
+            "date": f"{2000 + i % 30}-{1 + i % 12:02d}",
+            "title": sentence(rng, 3, 7)[:-1],
+            "statements": group,
+        }
     if name == "cooperation":
-        return {"id": f"area-{i}", "area": sentence(rng, 2, 4)[:-1],
-                "status": rng.choice(["proposed", "active", "expanding", "stalled"]),
-                "statements": group}
-    return {"id": f"question-{i}", "question": sentence(rng, 5, 10)[:-1] + "?",
-            "statements": group}
+        return {
+            "id": f"area-{i}",
+            "area": sentence(rng, 2, 4)[:-1],
+            "status": rng.choice(["proposed", "active", "expanding", "stalled"]),
+            "statements": group,
+        }
+    return {"id": f"question-{i}", "question": sentence(rng, 5, 10)[:-1] + "?", "statements": group}
 
 
 def _dump(path: Path, data: Any) -> None:
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100),
-                    encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":

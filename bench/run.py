@@ -125,8 +125,9 @@ def print_html(content: Path, folder: Path) -> list[Path]:
     paths = []
     for name, audience in find_audiences(content).items():
         path = folder / f"{name}.html"
-        path.write_text(render_html(filter_content(brief, audience.config), audience, "print"),
-                        encoding="utf-8")
+        path.write_text(
+            render_html(filter_content(brief, audience.config), audience, "print"), encoding="utf-8"
+        )
         paths.append(path)
     return paths
 
@@ -158,8 +159,9 @@ def pandoc() -> str:
     try:
         import pypandoc
     except ImportError:
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "pypandoc-binary"],
-                       check=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "-q", "pypandoc-binary"], check=True
+        )
         import pypandoc
     return str(pypandoc.get_pandoc_path())
 
@@ -191,80 +193,130 @@ def run(sizes: list[int], repeat: int) -> dict[str, Any]:
             noop = measure(build, repeat)
             pages = Path(tmp) / f"print-{n}"
             pages.mkdir()
-            floor = measure(shell([f"{weasyprint} {p} {p.with_suffix('.pdf')}"
-                                   for p in print_html(content, pages)]), repeat)
+            floor = measure(
+                shell(
+                    [
+                        f"{weasyprint} {p} {p.with_suffix('.pdf')}"
+                        for p in print_html(content, pages)
+                    ]
+                ),
+                repeat,
+            )
             routes = []
             for md in markdown(content, pages):
-                routes.append(f"{pandoc_bin} {md} -o {md.with_suffix('.p.pdf')} "
-                              f"--pdf-engine={weasyprint}")
+                routes.append(
+                    f"{pandoc_bin} {md} -o {md.with_suffix('.p.pdf')} --pdf-engine={weasyprint}"
+                )
                 routes.append(f"{pandoc_bin} {md} -s -o {md.with_suffix('.p.html')}")
             route = measure(["env", f"PATH={BIN}:{os.environ['PATH']}", *shell(routes)], repeat)
             analyst = out / "analyst" / "brief.pdf"
-            results[str(n)] = {"full": full, "noop": noop, "floor": floor, "pandoc": route,
-                               "placement": notes_on_their_page(analyst),
-                               "pages": len(pypdf.PdfReader(analyst).pages)}
+            results[str(n)] = {
+                "full": full,
+                "noop": noop,
+                "floor": floor,
+                "pandoc": route,
+                "placement": notes_on_their_page(analyst),
+                "pages": len(pypdf.PdfReader(analyst).pages),
+            }
         # One worker: the memory a build needs when it lays out one PDF at a time.
         n = sizes[-1]
         results[str(n)]["serial"] = measure(
-            [briefgen, "build", str(Path(tmp) / f"brief-{n}"), "--out", str(Path(tmp) / "serial"),
-             "--quiet", "-j", "1"], 1)
+            [
+                briefgen,
+                "build",
+                str(Path(tmp) / f"brief-{n}"),
+                "--out",
+                str(Path(tmp) / "serial"),
+                "--quiet",
+                "-j",
+                "1",
+            ],
+            1,
+        )
     return results
 
 
 def machine() -> str:
     import weasyprint
 
-    cpu = next((line.split(":", 1)[1].strip() for line in
-                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
-               platform.machine())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.machine(),
+    )
     memory = int(Path("/proc/meminfo").read_text().split()[1]) // 1024 // 1024
-    return (f"{cpu}, {os.cpu_count()} cores, {memory} GB; {platform.system()} "
-            f"{platform.release()}; Python {platform.python_version()}; "
-            f"WeasyPrint {weasyprint.__version__}")
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {memory} GB; {platform.system()} "
+        f"{platform.release()}; Python {platform.python_version()}; "
+        f"WeasyPrint {weasyprint.__version__}"
+    )
 
 
 def table(results: dict[str, Any], sizes: list[int]) -> str:
     help_, check = results["help"], results["check"]
-    lines = [f"Machine: {results['machine']}.", "",
-             "| command | wall (s) | memory (MB) |", "|---|---|---|",
-             f"| `briefgen --help` | {help_[0]:.2f} | {help_[1]:.0f} |",
-             f"| `briefgen check content` (with snapshots) | {check[0]:.2f} | {check[1]:.0f} |",
-             "", "**Time.** Full build: `briefgen build --force`, all audiences and formats. "
-             "Floor: the `weasyprint` command on briefgen's own print HTML, one audience after "
-             "another. Pandoc route: each audience as Markdown with footnotes, to PDF "
-             "(`--pdf-engine=weasyprint`) and to HTML, one after another.", "",
-             "| N | analyst pages | full build | no-op | floor | pandoc route | full ÷ floor | "
-             "full ÷ pandoc | no-op ÷ full | notes on their page (analyst) |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"Machine: {results['machine']}.",
+        "",
+        "| command | wall (s) | memory (MB) |",
+        "|---|---|---|",
+        f"| `briefgen --help` | {help_[0]:.2f} | {help_[1]:.0f} |",
+        f"| `briefgen check content` (with snapshots) | {check[0]:.2f} | {check[1]:.0f} |",
+        "",
+        "**Time.** Full build: `briefgen build --force`, all audiences and formats. "
+        "Floor: the `weasyprint` command on briefgen's own print HTML, one audience after "
+        "another. Pandoc route: each audience as Markdown with footnotes, to PDF "
+        "(`--pdf-engine=weasyprint`) and to HTML, one after another.",
+        "",
+        "| N | analyst pages | full build | no-op | floor | pandoc route | full ÷ floor | "
+        "full ÷ pandoc | no-op ÷ full | notes on their page (analyst) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for n in sizes:
         r = results[str(n)]
         full, noop, floor, route = r["full"], r["noop"], r["floor"], r["pandoc"]
         lines.append(
             f"| {n} | {r['pages']} | {full[0]:.1f} s | {noop[0]:.2f} s | {floor[0]:.1f} s | "
             f"{route[0]:.1f} s | {full[0] / floor[0]:.2f} | {full[0] / route[0]:.2f} | "
-            f"{100 * noop[0] / full[0]:.1f} % | {r['placement']:.0f} % |")
-    lines += ["", "**Memory.** Largest process: the largest resident set of any one process "
-              "(what `/usr/bin/time -v` gives for one). Whole build: the largest total, over "
-              "the build's processes, of their proportional set sizes (shared pages counted "
-              "once): what the machine must hold at the build's peak.", "",
-              "| N | build: largest process | floor: largest process | ratio | "
-              "build: whole build | ratio to floor |", "|---|---|---|---|---|---|"]
+            f"{100 * noop[0] / full[0]:.1f} % | {r['placement']:.0f} % |"
+        )
+    lines += [
+        "",
+        "**Memory.** Largest process: the largest resident set of any one process "
+        "(what `/usr/bin/time -v` gives for one). Whole build: the largest total, over "
+        "the build's processes, of their proportional set sizes (shared pages counted "
+        "once): what the machine must hold at the build's peak.",
+        "",
+        "| N | build: largest process | floor: largest process | ratio | "
+        "build: whole build | ratio to floor |",
+        "|---|---|---|---|---|---|",
+    ]
     for n in sizes:
         r = results[str(n)]
         full, floor = r["full"], r["floor"]
-        lines.append(f"| {n} | {full[1]:.0f} MB | {floor[1]:.0f} MB | {full[1] / floor[1]:.2f} | "
-                     f"{full[2]:.0f} MB | {full[2] / floor[1]:.2f} |")
+        lines.append(
+            f"| {n} | {full[1]:.0f} MB | {floor[1]:.0f} MB | {full[1] / floor[1]:.2f} | "
+            f"{full[2]:.0f} MB | {full[2] / floor[1]:.2f} |"
+        )
     last = results[str(sizes[-1])]
     if "serial" in last:
         serial = last["serial"]
-        lines += ["", f"With one worker (`-j 1`) at N = {sizes[-1]}: {serial[0]:.1f} s, whole "
-                  f"build {serial[2]:.0f} MB ({serial[2] / last['floor'][1]:.2f} × the floor's "
-                  "largest process)."]
+        lines += [
+            "",
+            f"With one worker (`-j 1`) at N = {sizes[-1]}: {serial[0]:.1f} s, whole "
+            f"build {serial[2]:.0f} MB ({serial[2] / last['floor'][1]:.2f} × the floor's "
+            "largest process).",
+        ]
     if len(sizes) > 1:
         first = results[str(sizes[0])]
-        lines += ["", f"Growth: build at N = {sizes[-1]} ÷ build at N = {sizes[0]} = "
-                  f"{last['full'][0] / first['full'][0]:.1f} (analyst pages: "
-                  f"{last['pages'] / first['pages']:.1f} ×)."]
+        lines += [
+            "",
+            f"Growth: build at N = {sizes[-1]} ÷ build at N = {sizes[0]} = "
+            f"{last['full'][0] / first['full'][0]:.1f} (analyst pages: "
+            f"{last['pages'] / first['pages']:.1f} ×).",
+        ]
     return "\n".join(lines)
 
 
@@ -280,8 +332,12 @@ def main() -> None:
     (ROOT / "BENCHMARKS.md").write_text(
         "# Benchmarks\n\nMade by `.venv/bin/python bench/run.py "
         f"--sizes {args.sizes} --repeat {args.repeat}`; medians of whole processes.\n\n"
-        + report + "\n\n<details><summary>raw figures</summary>\n\n```json\n"
-        + json.dumps(results, indent=1) + "\n```\n</details>\n", encoding="utf-8")
+        + report
+        + "\n\n<details><summary>raw figures</summary>\n\n```json\n"
+        + json.dumps(results, indent=1)
+        + "\n```\n</details>\n",
+        encoding="utf-8",
+    )
 
 
 if __name__ == "__main__":

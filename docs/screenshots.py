@@ -18,8 +18,15 @@ from briefgen.build import build
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def main() -> None:
@@ -29,9 +36,22 @@ def main() -> None:
         build(ROOT / "content", out_dir=built)
         for audience in ("minister", "analyst", "public"):
             prefix = OUT / f"{audience}-pdf"
-            subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1",
-                            "-singlefile", str(built / audience / "brief.pdf"), str(prefix)],
-                           check=True)
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-png",
+                    "-r",
+                    "50",
+                    "-f",
+                    "1",
+                    "-l",
+                    "1",
+                    "-singlefile",
+                    str(built / audience / "brief.pdf"),
+                    str(prefix),
+                ],
+                check=True,
+            )
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=FLAGS)
             for audience, width in (("public", 1000), ("analyst", 1000)):

@@ -23,8 +23,11 @@ def _numbers(chars: list[dict], page: int) -> list[Mark]:
     marks: list[Mark] = []
     run: list[dict] = []
     for ch in chars + [{"text": "", "x0": 1e9, "x1": 1e9, "top": -1, "size": 0}]:
-        if run and (not ch["text"].isdigit() or abs(ch["top"] - run[-1]["top"]) > 0.5
-                    or ch["x0"] - run[-1]["x1"] > 1.0):
+        if run and (
+            not ch["text"].isdigit()
+            or abs(ch["top"] - run[-1]["top"]) > 0.5
+            or ch["x0"] - run[-1]["x1"] > 1.0
+        ):
             marks.append(Mark(int("".join(c["text"] for c in run)), page, run[0]["top"]))
             run = []
         if ch["text"].isdigit():
@@ -43,8 +46,11 @@ def footnote_marks(path: Path) -> tuple[list[Mark], list[Mark], list[float]]:
             chars = page.chars
             small = [c for c in chars if c["size"] < CALL_MAX_SIZE and "Bold" not in c["fontname"]]
             calls += [m for m in _numbers(small, number)]
-            bold_notes = [c for c in chars if NOTE_SIZE[0] <= c["size"] <= NOTE_SIZE[1]
-                          and "Bold" in c["fontname"]]
+            bold_notes = [
+                c
+                for c in chars
+                if NOTE_SIZE[0] <= c["size"] <= NOTE_SIZE[1] and "Bold" in c["fontname"]
+            ]
             notes += _note_markers(bold_notes, chars, number)
             body = [c["bottom"] for c in chars if c["size"] >= 9 and c["top"] < page.height - 60]
             bottoms.append(max(body, default=0.0))
@@ -66,8 +72,12 @@ def body_text(path: Path) -> str:
     """The body text (the serif face) in the order it was laid out, without notes,
     calls, headings, list numbers, running headers and footers (all in the sans face)."""
     with pdfplumber.open(path) as pdf:
-        return "".join(c["text"] for page in pdf.pages for c in page.chars
-                       if c["size"] >= 8.5 and "Charis" in c["fontname"])
+        return "".join(
+            c["text"]
+            for page in pdf.pages
+            for c in page.chars
+            if c["size"] >= 8.5 and "Charis" in c["fontname"]
+        )
 
 
 def bookmark_titles(path: Path) -> list[str]:
@@ -75,8 +85,11 @@ def bookmark_titles(path: Path) -> list[str]:
     import pypdf
 
     def titles(outline: list) -> list[str]:  # type: ignore[type-arg]
-        return [t for item in outline
-                for t in (titles(item) if isinstance(item, list) else [str(item.title)])]
+        return [
+            t
+            for item in outline
+            for t in (titles(item) if isinstance(item, list) else [str(item.title)])
+        ]
 
     return titles(pypdf.PdfReader(path).outline)
 
@@ -87,8 +100,9 @@ def everything_in_pdf(path: Path) -> str:
 
     import pypdf
 
-    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
     reader = pypdf.PdfReader(path)
     info = " ".join(str(v) for v in (reader.metadata or {}).values())
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()

@@ -26,8 +26,13 @@ def test_bad_input(case: str, runner: CliRunner, tmp_path: Path) -> None:
     expect = yaml.safe_load((CASES / case / "expect.yaml").read_text(encoding="utf-8"))
     content = tmp_path / "brief"
     shutil.copytree(FIXTURES / "canary", content)
-    shutil.copytree(CASES / case, content, symlinks=True, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("expect.yaml"))
+    shutil.copytree(
+        CASES / case,
+        content,
+        symlinks=True,
+        dirs_exist_ok=True,
+        ignore=shutil.ignore_patterns("expect.yaml"),
+    )
     command, *options = expect["args"]
     args = [command, str(content), *options]
     if command == "build":

@@ -20,8 +20,15 @@ pytestmark = pytest.mark.skipif(not CHROMIUM, reason="no chromium on this machin
 
 AUDIENCES = ("minister", "analyst", "public")
 # Chromium as root, offline: no sandbox, no background traffic.
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -36,18 +43,24 @@ def open_page(browser: object, path: Path, width: int = 1200) -> tuple[object, l
     """The page, and every problem seen while loading it: console errors, requests."""
     page = browser.new_page(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
     problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error"
-            else None)
+    page.on(
+        "console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None
+    )
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("request", lambda r: None if r.url.startswith(("file:", "data:"))
-            else problems.append(f"request: {r.url}"))
+    page.on(
+        "request",
+        lambda r: (
+            None if r.url.startswith(("file:", "data:")) else problems.append(f"request: {r.url}")
+        ),
+    )
     page.goto(path.as_uri())
     return page, problems
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)
-def test_page_loads_without_errors_or_requests(browser: object, sample_build: Path,
-                                               audience: str) -> None:
+def test_page_loads_without_errors_or_requests(
+    browser: object, sample_build: Path, audience: str
+) -> None:
     page, problems = open_page(browser, sample_build / audience / "brief.html")
     page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
     assert problems == []
@@ -75,23 +88,29 @@ def test_note_shows_on_focus_without_script(browser: object, sample_build: Path)
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)
-def test_nothing_overflows_at_phone_width(browser: object, sample_build: Path,
-                                          audience: str) -> None:
+def test_nothing_overflows_at_phone_width(
+    browser: object, sample_build: Path, audience: str
+) -> None:
     page, _ = open_page(browser, sample_build / audience / "brief.html", width=390)
     overflow = page.evaluate(  # type: ignore[attr-defined]
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 0
     page.close()  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)
-def test_axe_finds_no_serious_violations(browser: object, sample_build: Path,
-                                         audience: str) -> None:
+def test_axe_finds_no_serious_violations(
+    browser: object, sample_build: Path, audience: str
+) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     page, _ = open_page(browser, sample_build / audience / "brief.html")
     results = Axe().run(page)
-    serious = [f"{v['id']}: {v['help']}" for v in results.response["violations"]
-               if v["impact"] in ("serious", "critical")]
+    serious = [
+        f"{v['id']}: {v['help']}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == []
     page.close()  # type: ignore[attr-defined]

@@ -17,8 +17,9 @@ AUDIENCES = ("minister", "analyst", "public")
 
 
 def pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
-                          capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def squeeze(text: str) -> str:
@@ -89,18 +90,24 @@ def test_pdf_metadata(sample_build: Path) -> None:
 
 SECTION_BOOKMARKS = {
     "minister": {"Bottom line", "Recent milestones", "Open questions"},
-    "analyst": {"Key judgments", "1. Background", "2. Milestones", "3. Areas of cooperation",
-                "4. Open questions", "5. Sources and grades"},
+    "analyst": {
+        "Key judgments",
+        "1. Background",
+        "2. Milestones",
+        "3. Areas of cooperation",
+        "4. Open questions",
+        "5. Sources and grades",
+    },
     "public": {"In brief", "Background", "Timeline", "Areas of cooperation", "Open questions"},
 }
 
 
-def test_every_pdf_is_tagged_with_title_language_and_section_bookmarks(
-        sample_build: Path) -> None:
+def test_every_pdf_is_tagged_with_title_language_and_section_bookmarks(sample_build: Path) -> None:
     for audience, sections in SECTION_BOOKMARKS.items():
         path = sample_build / audience / "brief.pdf"
-        info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True,
-                              text=True).stdout
+        info = subprocess.run(
+            ["pdfinfo", str(path)], check=True, capture_output=True, text=True
+        ).stdout
         assert re.search(r"^Tagged:\s+yes$", info, re.M)
         assert re.search(r"^Title:\s+Japan and NATO, 2007–2025$", info, re.M)
         reader = pypdf.PdfReader(path)
@@ -127,9 +134,8 @@ def test_web_page_links_notes_both_ways_and_fetches_nothing(sample_build: Path) 
     backs = re.findall(r'<li id="note-(\d+)">.*?href="#call-(\d+)"', html)
     assert calls and all(a == b for a, b in calls)
     assert [a for a, _ in calls] == [a for a, _ in backs]
-    assert not re.search(r'<(link|script|img)\b', html)
+    assert not re.search(r"<(link|script|img)\b", html)
     assert 'lang="en-GB"' in html
-
 
 
 def test_analyst_shows_evidence_strength_per_section_and_source(sample_build: Path) -> None:
@@ -139,12 +145,15 @@ def test_analyst_shows_evidence_strength_per_section_and_source(sample_build: Pa
     visible = filter_content(content, find_audiences(SAMPLE)["analyst"].config)
     html = (sample_build / "analyst" / "brief.html").read_text(encoding="utf-8")
     lines = re.findall(r'<p class="provenance">(\d+) of (\d+) statements', html)
-    expected = [strength(visible, name) for name in
-                ("summary", "background", "milestones", "cooperation", "questions")]
+    expected = [
+        strength(visible, name)
+        for name in ("summary", "background", "milestones", "cooperation", "questions")
+    ]
     assert [(int(a), int(b)) for a, b in lines] == [(s.strong, s.total) for s in expected]
     counts = citing_statements(visible)
-    cells = re.findall(r'<tr id="source-([a-z0-9-]+)">.*?<td class="cited-by">(\d+)</td>',
-                       html, re.S)
+    cells = re.findall(
+        r'<tr id="source-([a-z0-9-]+)">.*?<td class="cited-by">(\d+)</td>', html, re.S
+    )
     assert cells and all(counts[source] == int(n) for source, n in cells)
     public = (sample_build / "public" / "brief.html").read_text(encoding="utf-8")
     assert '<p class="provenance">' not in public

@@ -15,8 +15,9 @@ from briefgen.check import check
 from briefgen.cli import app
 from briefgen.snapshots import html_text, normalise
 
-SNAPSHOT = ("The minister said: “We will ‘stay the course’.”\n"
-            "The fund   began in\n2007 — and grew.\n")
+SNAPSHOT = (
+    "The minister said: “We will ‘stay the course’.”\nThe fund   began in\n2007 — and grew.\n"
+)
 
 BRIEF = """\
 title: Quotes
@@ -38,10 +39,13 @@ SOURCES = """\
 """
 
 
-def quoted_brief(make: Callable[..., Path], quote: str, snapshot: str = "public.txt",
-                 data: bytes | None = None) -> Path:
-    content = make(sources=SOURCES.replace("public.txt", snapshot), brief=BRIEF,
-                   questions=f"""\
+def quoted_brief(
+    make: Callable[..., Path], quote: str, snapshot: str = "public.txt", data: bytes | None = None
+) -> Path:
+    content = make(
+        sources=SOURCES.replace("public.txt", snapshot),
+        brief=BRIEF,
+        questions=f"""\
 - id: q
   question: What was said?
   statements:
@@ -50,7 +54,8 @@ def quoted_brief(make: Callable[..., Path], quote: str, snapshot: str = "public.
         - source: public-source
           locator: para 1
           quote: '{quote}'
-""")
+""",
+    )
     (content / "snapshots").mkdir(exist_ok=True)
     (content / "snapshots" / snapshot).write_bytes(data or SNAPSHOT.encode())
     return content
@@ -62,41 +67,55 @@ def codes(content: Path) -> list[str]:
 
 # --- quotes -----------------------------------------------------------------
 
-@pytest.mark.parametrize("quote", [
-    "We will ‘stay the course’.",
-    "We will ''stay the course''.",  # YAML '' is one straight quote
-    "The fund began in 2007 - and grew.",  # spacing, line break and dash
-])
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "We will ‘stay the course’.",
+        "We will ''stay the course''.",  # YAML '' is one straight quote
+        "The fund began in 2007 - and grew.",  # spacing, line break and dash
+    ],
+)
 def test_quote_matches_despite_spacing_quote_marks_and_dashes(
-        brief_dir: Callable[..., Path], quote: str) -> None:
+    brief_dir: Callable[..., Path], quote: str
+) -> None:
     assert "quote-not-found" not in codes(quoted_brief(brief_dir, quote))
 
 
-@pytest.mark.parametrize("quote", [
-    "We will stay the course.",  # quote marks dropped
-    "we will ‘stay the course’.",  # case changed
-    "The fund began in 2008",  # a different number
-])
-def test_any_other_difference_is_a_mismatch(brief_dir: Callable[..., Path], runner: CliRunner,
-                                            quote: str) -> None:
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "We will stay the course.",  # quote marks dropped
+        "we will ‘stay the course’.",  # case changed
+        "The fund began in 2008",  # a different number
+    ],
+)
+def test_any_other_difference_is_a_mismatch(
+    brief_dir: Callable[..., Path], runner: CliRunner, quote: str
+) -> None:
     content = quoted_brief(brief_dir, quote)
     result = runner.invoke(app, ["check", str(content)])
     assert result.exit_code == 1
-    assert re.search(r"questions\.yaml:8:18: error\[quote-not-found\]: "
-                     r"questions\[0\]\.statements\[0\]\.sources\[0\]\.quote: "
-                     r"quote not found in the snapshot of 'public-source'; closest passage "
-                     r"\(\d+% alike\): “", result.output), result.output
+    assert re.search(
+        r"questions\.yaml:8:18: error\[quote-not-found\]: "
+        r"questions\[0\]\.statements\[0\]\.sources\[0\]\.quote: "
+        r"quote not found in the snapshot of 'public-source'; closest passage "
+        r"\(\d+% alike\): “",
+        result.output,
+    ), result.output
 
 
 def test_closest_passage_points_at_the_fix(brief_dir: Callable[..., Path]) -> None:
     (finding,) = check(quoted_brief(brief_dir, "The fund began in 2008"))
-    assert '“The fund began in 2007' in finding.problem.message
+    assert "“The fund began in 2007" in finding.problem.message
 
 
 def test_html_snapshot_uses_visible_text_only(brief_dir: Callable[..., Path]) -> None:
-    page = (b"<html><head><title>T</title><style>p{}</style></head><body>"
-            b"<p>Japan&rsquo;s <b>mission</b> opened</p><script>var hidden = 1;</script>"
-            b"</body></html>")
+    page = (
+        b"<html><head><title>T</title><style>p{}</style></head><body>"
+        b"<p>Japan&rsquo;s <b>mission</b> opened</p><script>var hidden = 1;</script>"
+        b"</body></html>"
+    )
     good = quoted_brief(brief_dir, "Japan’s mission opened", "page.html", page)
     assert codes(good) == []
     assert "var hidden" not in html_text(page.decode())
@@ -105,7 +124,8 @@ def test_html_snapshot_uses_visible_text_only(brief_dir: Callable[..., Path]) ->
 def test_html_snapshot_misquote_is_caught(brief_dir: Callable[..., Path]) -> None:
     page = b"<p>Japan&rsquo;s mission opened</p>"
     assert codes(quoted_brief(brief_dir, "Japan’s embassy opened", "page.html", page)) == [
-        "quote-not-found"]
+        "quote-not-found"
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -113,19 +133,23 @@ def pdf_snapshot() -> bytes:
     """A PDF whose text has a word hyphenated across a line end."""
     import weasyprint
 
-    html = ("<p style='width: 30mm; font-size: 12pt'>The in&shy;ter&shy;op&shy;er&shy;abil"
-            "&shy;ity of equip&shy;ment matters.</p>")
+    html = (
+        "<p style='width: 30mm; font-size: 12pt'>The in&shy;ter&shy;op&shy;er&shy;abil"
+        "&shy;ity of equip&shy;ment matters.</p>"
+    )
     return weasyprint.HTML(string=html).write_pdf()  # type: ignore[no-any-return]
 
 
-def test_pdf_snapshot_rejoins_hyphenated_words(brief_dir: Callable[..., Path],
-                                               pdf_snapshot: bytes) -> None:
+def test_pdf_snapshot_rejoins_hyphenated_words(
+    brief_dir: Callable[..., Path], pdf_snapshot: bytes
+) -> None:
     content = quoted_brief(brief_dir, "interoperability of equipment", "copy.pdf", pdf_snapshot)
     assert codes(content) == []
 
 
-def test_pdf_snapshot_misquote_is_caught(brief_dir: Callable[..., Path],
-                                         pdf_snapshot: bytes) -> None:
+def test_pdf_snapshot_misquote_is_caught(
+    brief_dir: Callable[..., Path], pdf_snapshot: bytes
+) -> None:
     content = quoted_brief(brief_dir, "interoperability of weapons", "copy.pdf", pdf_snapshot)
     assert codes(content) == ["quote-not-found"]
 
@@ -135,14 +159,17 @@ def test_unreadable_pdf_is_reported_not_raised(brief_dir: Callable[..., Path]) -
     assert codes(content) == ["snapshot-unreadable"]
 
 
-def test_missing_snapshot_is_reported_once_at_the_source(brief_dir: Callable[..., Path],
-                                                         runner: CliRunner) -> None:
+def test_missing_snapshot_is_reported_once_at_the_source(
+    brief_dir: Callable[..., Path], runner: CliRunner
+) -> None:
     content = quoted_brief(brief_dir, "We will")
     (content / "snapshots" / "public.txt").unlink()
     result = runner.invoke(app, ["check", str(content)])
     assert result.exit_code == 1
-    assert ("sources.yaml:5:13: error[snapshot-missing]: sources[0].snapshot: "
-            "snapshot 'public.txt' not found") in result.output
+    assert (
+        "sources.yaml:5:13: error[snapshot-missing]: sources[0].snapshot: "
+        "snapshot 'public.txt' not found"
+    ) in result.output
 
 
 def test_snapshot_outside_its_folder_is_refused(brief_dir: Callable[..., Path]) -> None:
@@ -158,10 +185,11 @@ def test_quote_without_snapshot(brief_dir: Callable[..., Path]) -> None:
 
 
 def test_normalise_changes_only_spacing_marks_dashes_and_forms() -> None:
-    assert normalise(" “a’s”\n\t b — c ﬁ ") == "\"a's\" b - c fi"
+    assert normalise(" “a’s”\n\t b — c ﬁ ") == '"a\'s" b - c fi'
 
 
 # --- lints: one brief that triggers each, the clean brief that does not ------
+
 
 def lint_brief(make: Callable[..., Path], **files: str) -> Path:
     content = quoted_brief(make, "We will")
@@ -183,19 +211,29 @@ WEAK_SOURCES = SOURCES.replace("reliability: C", "reliability: E")
 
 
 def test_weak_evidence_for_a_judgment(brief_dir: Callable[..., Path]) -> None:
-    content = lint_brief(brief_dir, sources=WEAK_SOURCES, milestones="[]\n", background="[]\n",
-                         brief=BRIEF.replace("[public-source]", "[restricted-source]"))
+    content = lint_brief(
+        brief_dir,
+        sources=WEAK_SOURCES,
+        milestones="[]\n",
+        background="[]\n",
+        brief=BRIEF.replace("[public-source]", "[restricted-source]"),
+    )
     assert codes(content) == ["weak-evidence"]
 
 
 def test_weak_evidence_for_a_milestone(brief_dir: Callable[..., Path]) -> None:
-    content = lint_brief(brief_dir, sources=WEAK_SOURCES, milestones="""\
+    content = lint_brief(
+        brief_dir,
+        sources=WEAK_SOURCES,
+        milestones="""\
 - date: 2024
   title: Weakly attested
   statements:
     - text: Something happened.
       sources: [restricted-source]
-""", background="[]\n")
+""",
+        background="[]\n",
+    )
     assert codes(content) == ["weak-evidence"]
 
 
@@ -205,42 +243,55 @@ def test_doubtful_judgment(brief_dir: Callable[..., Path]) -> None:
 
 
 def test_milestone_after_brief_date(brief_dir: Callable[..., Path], runner: CliRunner) -> None:
-    content = lint_brief(brief_dir, milestones="""\
+    content = lint_brief(
+        brief_dir,
+        milestones="""\
 - date: 2025-02
   title: Later than the brief
   statements:
     - text: Something happened.
       sources: [public-source]
-""")
+""",
+    )
     assert codes(content) == ["milestone-after-brief"]
 
 
 def test_milestone_in_the_brief_s_month_is_fine(brief_dir: Callable[..., Path]) -> None:
-    content = lint_brief(brief_dir, milestones="""\
+    content = lint_brief(
+        brief_dir,
+        milestones="""\
 - date: 2025-01
   title: Same month as the brief
   statements:
     - text: Something happened.
       sources: [public-source]
-""")
+""",
+    )
     assert codes(content) == []
 
 
 def test_duplicate_statement(brief_dir: Callable[..., Path]) -> None:
-    content = lint_brief(brief_dir, background="""\
+    content = lint_brief(
+        brief_dir,
+        background="""\
 - heading: Again
   statements:
     - text: A  judgment.
       sources: [public-source]
-""")
+""",
+    )
     (finding,) = check(content)
     assert finding.code == "duplicate-statement"
     assert "the same statement as brief.yaml:4" in finding.problem.message
 
 
 def test_accessed_before_published(brief_dir: Callable[..., Path]) -> None:
-    content = lint_brief(brief_dir, sources=SOURCES.replace(
-        "  published: 2024-05\n", "  published: 2024-05\n  accessed: 2024-04-30\n"))
+    content = lint_brief(
+        brief_dir,
+        sources=SOURCES.replace(
+            "  published: 2024-05\n", "  published: 2024-05\n  accessed: 2024-04-30\n"
+        ),
+    )
     assert codes(content) == ["accessed-before-published"]
 
 
@@ -251,16 +302,21 @@ def test_unknown_source_is_a_finding_with_its_code(brief_dir: Callable[..., Path
 
 # --- report formats and exit codes ------------------------------------------
 
-def test_json_report_is_a_stable_list(brief_dir: Callable[..., Path],
-                                      runner: CliRunner) -> None:
+
+def test_json_report_is_a_stable_list(brief_dir: Callable[..., Path], runner: CliRunner) -> None:
     content = lint_brief(brief_dir, sources=SOURCES + "- id: spare\n  title: S\n  reliability: A\n")
     result = runner.invoke(app, ["check", str(content), "--format", "json"])
     assert result.exit_code == 0
     (finding,) = json.loads(result.stdout)
-    assert finding == {"code": "unused-source", "severity": "warning",
-                       "file": str(content / "sources.yaml"), "line": 9, "column": 7,
-                       "path": "sources[2].id",
-                       "message": "source 'spare' is never cited: cite or remove it"}
+    assert finding == {
+        "code": "unused-source",
+        "severity": "warning",
+        "file": str(content / "sources.yaml"),
+        "line": 9,
+        "column": 7,
+        "path": "sources[2].id",
+        "message": "source 'spare' is never cited: cite or remove it",
+    }
 
 
 def test_github_annotations(brief_dir: Callable[..., Path], runner: CliRunner) -> None:
@@ -270,7 +326,9 @@ def test_github_annotations(brief_dir: Callable[..., Path], runner: CliRunner) -
     assert re.fullmatch(
         r"::error file=\S*questions\.yaml,line=8,col=18::questions\[0\]\.statements\[0\]"
         r"\.sources\[0\]\.quote: quote not found in the snapshot of 'public-source'; "
-        r"closest passage .* \[quote-not-found\]\n", result.stdout)
+        r"closest passage .* \[quote-not-found\]\n",
+        result.stdout,
+    )
 
 
 def test_strict_makes_warnings_fail(brief_dir: Callable[..., Path], runner: CliRunner) -> None:
@@ -284,6 +342,7 @@ def test_unknown_report_format_is_a_usage_error(runner: CliRunner) -> None:
 
 
 # --- the sample brief -------------------------------------------------------
+
 
 def test_every_source_of_the_sample_is_cited() -> None:
     sources = SHARED_SOURCES if SHARED_SOURCES.is_dir() else None
@@ -313,8 +372,9 @@ def test_a_misquote_anywhere_in_the_sample_is_caught(tmp_path: Path) -> None:
         if not match:
             continue
         line = text[: match.start()].count("\n") + 1
-        path.write_text(text[: match.start(2)] + "Zq" + text[match.start(2):], encoding="utf-8")
+        path.write_text(text[: match.start(2)] + "Zq" + text[match.start(2) :], encoding="utf-8")
         findings = check(content, SHARED_SOURCES)
         assert [(f.code, f.problem.file.name, f.problem.line) for f in findings] == [  # type: ignore[union-attr]
-            ("quote-not-found", f"{name}.yaml", line)]
+            ("quote-not-found", f"{name}.yaml", line)
+        ]
         path.write_text(text, encoding="utf-8")

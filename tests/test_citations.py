@@ -17,11 +17,16 @@ STYLE = citations.DEFAULT_STYLE
 def citeproc_subsequent(source: object, label: str | None) -> str:
     """Rendered citeproc-py's own way: a first citation, then the one wanted."""
     bibliography = CitationStylesBibliography(
-        citations._style(STYLE, "en-US"), CiteProcJSON([citations.csl_item(source)]),
-        formatter.plain)
+        citations._style(STYLE, "en-US"),
+        CiteProcJSON([citations.csl_item(source)]),
+        formatter.plain,
+    )
     citations._render(bibliography, CSLCitation([CitationItem(source.id)]))
-    item = (CitationItem(source.id, locator=Locator(label, citations._PLACEHOLDER)) if label
-            else CitationItem(source.id))
+    item = (
+        CitationItem(source.id, locator=Locator(label, citations._PLACEHOLDER))
+        if label
+        else CitationItem(source.id)
+    )
     return citations._render(bibliography, CSLCitation([item]))
 
 

@@ -18,11 +18,10 @@ def canaries(text: str) -> set[str]:
 
 @pytest.mark.parametrize("audience", list(CLEARANCE))
 @pytest.mark.parametrize("fmt", ["pdf", "html"])
-def test_canaries_above_clearance_are_absent(canary_build: Path, audience: str,
-                                             fmt: str) -> None:
+def test_canaries_above_clearance_are_absent(canary_build: Path, audience: str, fmt: str) -> None:
     path = canary_build / audience / f"brief.{fmt}"
     text = everything_in_pdf(path) if fmt == "pdf" else path.read_text(encoding="utf-8")
-    allowed = set(ORDER[1: ORDER.index(CLEARANCE[audience]) + 1])
+    allowed = set(ORDER[1 : ORDER.index(CLEARANCE[audience]) + 1])
     assert canaries(text) == allowed
 
 
@@ -54,4 +53,3 @@ def test_statement_text_is_escaped_not_interpreted(canary_build: Path) -> None:
     text = everything_in_pdf(canary_build / "public" / "brief.pdf")
     assert "<script>alert(1)</script>" in text
     assert "<img src=x onerror=alert(2)>" in text
-

@@ -90,25 +90,51 @@ BAD_URL = """\
 """
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    (UNKNOWN_SOURCE, r"milestones\.yaml:9:11: milestones\[0\]\.statements\[1\]\.sources\[1\]: "
-                     r"unknown source 'nato-2031' \(known: public-source, restricted-source\)"),
-    (MISSING_SOURCES, r"milestones\.yaml:4:7: milestones\[0\]\.statements\[0\]\.sources: "
-                      r"'sources' is required: every statement needs at least one source id"),
-    (EMPTY_SOURCES, r"milestones\.yaml:5:16: milestones\[0\]\.statements\[0\]\.sources: "
-                    r"no source given"),
-    (UNKNOWN_KEY, r"milestones\.yaml:5:7: milestones\[0\]\.statements\[0\]\.soruces: "
-                  r"unknown key 'soruces': did you mean 'sources'\?"),
-    (DUPLICATE_KEY, r"milestones\.yaml:3:3: duplicate key 'title'"),
-    (SYNTAX_ERROR, r"milestones\.yaml:6:1: while scanning a quoted scalar"),
-    (IMPOSSIBLE_DATE,
-     r"milestones\.yaml:1:9: milestones\[0\]\.date: '2025-02-30' is not a real date"),
-    (OBJECT_TAG, r"milestones\.yaml:2:10: tags that build objects .* are not allowed"),
-], ids=["unknown-source", "missing-sources", "empty-sources", "unknown-key", "duplicate-key",
-        "syntax-error", "impossible-date", "object-tag"])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            UNKNOWN_SOURCE,
+            r"milestones\.yaml:9:11: milestones\[0\]\.statements\[1\]\.sources\[1\]: "
+            r"unknown source 'nato-2031' \(known: public-source, restricted-source\)",
+        ),
+        (
+            MISSING_SOURCES,
+            r"milestones\.yaml:4:7: milestones\[0\]\.statements\[0\]\.sources: "
+            r"'sources' is required: every statement needs at least one source id",
+        ),
+        (
+            EMPTY_SOURCES,
+            r"milestones\.yaml:5:16: milestones\[0\]\.statements\[0\]\.sources: "
+            r"no source given",
+        ),
+        (
+            UNKNOWN_KEY,
+            r"milestones\.yaml:5:7: milestones\[0\]\.statements\[0\]\.soruces: "
+            r"unknown key 'soruces': did you mean 'sources'\?",
+        ),
+        (DUPLICATE_KEY, r"milestones\.yaml:3:3: duplicate key 'title'"),
+        (SYNTAX_ERROR, r"milestones\.yaml:6:1: while scanning a quoted scalar"),
+        (
+            IMPOSSIBLE_DATE,
+            r"milestones\.yaml:1:9: milestones\[0\]\.date: '2025-02-30' is not a real date",
+        ),
+        (OBJECT_TAG, r"milestones\.yaml:2:10: tags that build objects .* are not allowed"),
+    ],
+    ids=[
+        "unknown-source",
+        "missing-sources",
+        "empty-sources",
+        "unknown-key",
+        "duplicate-key",
+        "syntax-error",
+        "impossible-date",
+        "object-tag",
+    ],
+)
 def test_content_error_names_file_line_and_field(
-        brief_dir: Callable[..., Path], runner: CliRunner, tmp_path: Path,
-        text: str, expected: str) -> None:
+    brief_dir: Callable[..., Path], runner: CliRunner, tmp_path: Path, text: str, expected: str
+) -> None:
     content = brief_dir(milestones=text)
     result = runner.invoke(app, ["build", str(content), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1, result.output
@@ -117,19 +143,26 @@ def test_content_error_names_file_line_and_field(
     assert not (tmp_path / "out").exists()
 
 
-def test_url_other_than_http_is_refused(brief_dir: Callable[..., Path], runner: CliRunner,
-                                        tmp_path: Path) -> None:
+def test_url_other_than_http_is_refused(
+    brief_dir: Callable[..., Path], runner: CliRunner, tmp_path: Path
+) -> None:
     content = brief_dir(sources=BAD_URL)
     result = runner.invoke(app, ["build", str(content), "--out", str(tmp_path)])
     assert result.exit_code == 1
-    assert re.search(r"sources\.yaml:3:8: sources\[0\]\.url: only http:// and https:// "
-                     r"addresses are allowed", result.stderr), result.stderr
+    assert re.search(
+        r"sources\.yaml:3:8: sources\[0\]\.url: only http:// and https:// "
+        r"addresses are allowed",
+        result.stderr,
+    ), result.stderr
 
 
-def test_all_errors_are_reported_at_once(brief_dir: Callable[..., Path],
-                                         runner: CliRunner, tmp_path: Path) -> None:
-    content = brief_dir(milestones=UNKNOWN_KEY, questions=MISSING_SOURCES.replace(
-        "date: 2024\n  title", "id: q\n  question"))
+def test_all_errors_are_reported_at_once(
+    brief_dir: Callable[..., Path], runner: CliRunner, tmp_path: Path
+) -> None:
+    content = brief_dir(
+        milestones=UNKNOWN_KEY,
+        questions=MISSING_SOURCES.replace("date: 2024\n  title", "id: q\n  question"),
+    )
     result = runner.invoke(app, ["build", str(content), "--out", str(tmp_path)])
     assert result.exit_code == 1
     assert "milestones.yaml:5:7" in result.stderr
@@ -139,8 +172,9 @@ def test_all_errors_are_reported_at_once(brief_dir: Callable[..., Path],
 def test_unknown_audience_exits_2_and_lists_audiences(runner: CliRunner, tmp_path: Path) -> None:
     from conftest import FIXTURES
 
-    result = runner.invoke(app, ["build", str(FIXTURES / "canary"), "--audience", "cabinet",
-                                 "--out", str(tmp_path)])
+    result = runner.invoke(
+        app, ["build", str(FIXTURES / "canary"), "--audience", "cabinet", "--out", str(tmp_path)]
+    )
     assert result.exit_code == 2
     assert "unknown audience 'cabinet' (found: analyst, minister, public" in result.stderr
 
@@ -157,14 +191,19 @@ def test_unknown_format_exits_2(runner: CliRunner) -> None:
 
 
 def test_failed_build_leaves_earlier_outputs_untouched(
-        brief_dir: Callable[..., Path], runner: CliRunner, tmp_path: Path) -> None:
+    brief_dir: Callable[..., Path], runner: CliRunner, tmp_path: Path
+) -> None:
     content = brief_dir()
     out = tmp_path / "out"
     good = runner.invoke(app, ["build", str(content), "--out", str(out), "-a", "public"])
     assert good.exit_code == 0, good.output
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    assert {p.name for p in before} == {"brief.pdf", "brief.html", ".briefgen-manifest.json",
-                                        ".briefgen.lock"}
+    assert {p.name for p in before} == {
+        "brief.pdf",
+        "brief.html",
+        ".briefgen-manifest.json",
+        ".briefgen.lock",
+    }
 
     (content / "milestones.yaml").write_text(UNKNOWN_SOURCE, encoding="utf-8")
     bad = runner.invoke(app, ["build", str(content), "--out", str(out), "-a", "public"])
@@ -173,16 +212,21 @@ def test_failed_build_leaves_earlier_outputs_untouched(
     assert after == before  # byte-identical, and no temporary file left behind
 
 
-def test_template_error_names_template_and_line(brief_dir: Callable[..., Path],
-                                                runner: CliRunner, tmp_path: Path) -> None:
+def test_template_error_names_template_and_line(
+    brief_dir: Callable[..., Path], runner: CliRunner, tmp_path: Path
+) -> None:
     content = brief_dir()
     override = content / "templates" / "public"
     override.mkdir(parents=True)
     (override / "brief.html.j2").write_text(
         '{% extends "layout.html.j2" %}\n{% block body %}\n{{ no_such_variable }}\n'
-        '{% endblock %}\n', encoding="utf-8")
-    result = runner.invoke(app, ["build", str(content), "-a", "public", "-f", "html",
-                                 "--out", str(tmp_path / "out")])
+        "{% endblock %}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app, ["build", str(content), "-a", "public", "-f", "html", "--out", str(tmp_path / "out")]
+    )
     assert result.exit_code == 1
-    assert re.search(r"templates/public/brief\.html\.j2:3: 'no_such_variable' is undefined",
-                     result.stderr), result.stderr
+    assert re.search(
+        r"templates/public/brief\.html\.j2:3: 'no_such_variable' is undefined", result.stderr
+    ), result.stderr

@@ -15,12 +15,16 @@ from briefgen.cli import app
 
 
 def snapshot(out: Path) -> dict[str, str]:
-    return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in out.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in out.rglob("*")
+        if p.is_file()
+    }
 
 
-def test_output_folder_that_cannot_be_made(brief_dir: Callable[..., Path], runner: CliRunner,
-                                           tmp_path: Path) -> None:
+def test_output_folder_that_cannot_be_made(
+    brief_dir: Callable[..., Path], runner: CliRunner, tmp_path: Path
+) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the output folder should be")
     result = runner.invoke(app, ["build", str(brief_dir()), "--out", str(blocker / "out")])
@@ -29,15 +33,19 @@ def test_output_folder_that_cannot_be_made(brief_dir: Callable[..., Path], runne
     assert "Traceback" not in result.output
 
 
-def test_disk_full_leaves_earlier_outputs_intact(brief_dir: Callable[..., Path],
-                                                 runner: CliRunner, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_disk_full_leaves_earlier_outputs_intact(
+    brief_dir: Callable[..., Path],
+    runner: CliRunner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     content = brief_dir()
     out = tmp_path / "out"
     assert runner.invoke(app, ["build", str(content), "-o", str(out), "-f", "html"]).exit_code == 0
     before = snapshot(out)
     (content / "brief.yaml").write_text(
-        (content / "brief.yaml").read_text().replace("Canary brief", "Changed brief"))
+        (content / "brief.yaml").read_text().replace("Canary brief", "Changed brief")
+    )
     written = []
 
     def full_disk(path: Path, data: bytes) -> Path:

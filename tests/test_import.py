@@ -20,46 +20,67 @@ def imported(content: Path) -> list[dict[str, object]]:
     return yaml.safe_load((content / "sources.yaml").read_text(encoding="utf-8"))[2:]
 
 
-def test_csl_json_is_appended_ungraded(brief_dir: Callable[..., Path],
-                                       runner: CliRunner) -> None:
+def test_csl_json_is_appended_ungraded(brief_dir: Callable[..., Path], runner: CliRunner) -> None:
     content = brief_dir()
     before = (content / "sources.yaml").read_text(encoding="utf-8")
-    result = runner.invoke(app, ["sources", "import", str(REFERENCES / "zotero.json"),
-                                 str(content)])
+    result = runner.invoke(
+        app, ["sources", "import", str(REFERENCES / "zotero.json"), str(content)]
+    )
     assert result.exit_code == 0, result.output
     assert "skipped 'item-3': it has no title" in result.output
     after = (content / "sources.yaml").read_text(encoding="utf-8")
     assert after.startswith(before)  # the existing entries and their comments are kept
     assert imported(content) == [
-        {"id": "nato-2013", "title": "Japan: NATO’s longest-standing partner in the Asia-Pacific",
-         "publisher": "NATO", "published": "2013-12-09", "accessed": "2025-03-01",
-         "url": "https://www.nato.int/cps/en/natohq/news_99999.htm"},
-        {"id": "muller-2025", "title": "Japan opens a mission to NATO", "author": "Anna Müller",
-         "publisher": "Example Daily", "published": "2025-01", "kind": "news"},  # no javascript:
+        {
+            "id": "nato-2013",
+            "title": "Japan: NATO’s longest-standing partner in the Asia-Pacific",
+            "publisher": "NATO",
+            "published": "2013-12-09",
+            "accessed": "2025-03-01",
+            "url": "https://www.nato.int/cps/en/natohq/news_99999.htm",
+        },
+        {
+            "id": "muller-2025",
+            "title": "Japan opens a mission to NATO",
+            "author": "Anna Müller",
+            "publisher": "Example Daily",
+            "published": "2025-01",
+            "kind": "news",
+        },  # no javascript:
     ]
 
 
-def test_bibtex_is_appended_with_latex_decoded(brief_dir: Callable[..., Path],
-                                               runner: CliRunner) -> None:
+def test_bibtex_is_appended_with_latex_decoded(
+    brief_dir: Callable[..., Path], runner: CliRunner
+) -> None:
     content = brief_dir()
-    result = runner.invoke(app, ["sources", "import", str(REFERENCES / "mendeley.bib"),
-                                 str(content)])
+    result = runner.invoke(
+        app, ["sources", "import", str(REFERENCES / "mendeley.bib"), str(content)]
+    )
     assert result.exit_code == 0, result.output
     first, second = imported(content)
-    assert first == {"id": "muller-2025", "title": "Japan and NATO after 2022",
-                     "author": "Anna Müller, R. Roe", "publisher": "Journal of Alliance Studies",
-                     "published": "2025-02", "url": "https://example.org/japan-nato",
-                     "kind": "analysis"}
+    assert first == {
+        "id": "muller-2025",
+        "title": "Japan and NATO after 2022",
+        "author": "Anna Müller, R. Roe",
+        "publisher": "Journal of Alliance Studies",
+        "published": "2025-02",
+        "url": "https://example.org/japan-nato",
+        "kind": "analysis",
+    }
     assert second["id"] == "akasaka-2024" and second["accessed"] == "2025-02-01"
 
 
-def test_imported_sources_must_be_graded_before_building(brief_dir: Callable[..., Path],
-                                                         runner: CliRunner) -> None:
+def test_imported_sources_must_be_graded_before_building(
+    brief_dir: Callable[..., Path], runner: CliRunner
+) -> None:
     content = brief_dir()
     runner.invoke(app, ["sources", "import", str(REFERENCES / "mendeley.bib"), str(content)])
     findings = check(content)
-    assert [f.problem.path for f in findings] == ["sources[2].reliability",
-                                                  "sources[3].reliability"]
+    assert [f.problem.path for f in findings] == [
+        "sources[2].reliability",
+        "sources[3].reliability",
+    ]
     assert "grade the source from A (reliable) to F" in findings[0].problem.message
     lines = (content / "sources.yaml").read_text(encoding="utf-8").splitlines()
     assert findings[0].problem.line == lines.index("- id: muller-2025") + 1
@@ -68,8 +89,9 @@ def test_imported_sources_must_be_graded_before_building(brief_dir: Callable[...
 def test_a_second_import_adds_nothing(brief_dir: Callable[..., Path], runner: CliRunner) -> None:
     content = brief_dir()
     runner.invoke(app, ["sources", "import", str(REFERENCES / "mendeley.bib"), str(content)])
-    again = runner.invoke(app, ["sources", "import", str(REFERENCES / "mendeley.bib"),
-                                str(content)])
+    again = runner.invoke(
+        app, ["sources", "import", str(REFERENCES / "mendeley.bib"), str(content)]
+    )
     assert "added" not in again.output
     assert again.output.count("already in sources.yaml") == 2
 
@@ -81,8 +103,9 @@ def test_ids_are_derived_and_de_duplicated() -> None:
     assert unique_id({"publisher": "NATO", "title": "T"}, []) == "nato"
 
 
-def test_broken_bibtex_names_its_line(tmp_path: Path, brief_dir: Callable[..., Path],
-                                      runner: CliRunner) -> None:
+def test_broken_bibtex_names_its_line(
+    tmp_path: Path, brief_dir: Callable[..., Path], runner: CliRunner
+) -> None:
     bib = tmp_path / "broken.bib"
     bib.write_text("@article{ok, title={Fine}}\n\n@article{bad, title={Unclosed\n")
     result = runner.invoke(app, ["sources", "import", str(bib), str(brief_dir())])
@@ -90,8 +113,9 @@ def test_broken_bibtex_names_its_line(tmp_path: Path, brief_dir: Callable[..., P
     assert "broken.bib:3: not valid BibTeX" in result.stderr
 
 
-def test_other_formats_are_refused(tmp_path: Path, brief_dir: Callable[..., Path],
-                                   runner: CliRunner) -> None:
+def test_other_formats_are_refused(
+    tmp_path: Path, brief_dir: Callable[..., Path], runner: CliRunner
+) -> None:
     ris = tmp_path / "export.ris"
     ris.write_text("TY  - JOUR\n")
     result = runner.invoke(app, ["sources", "import", str(ris), str(brief_dir())])

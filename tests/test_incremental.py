@@ -21,8 +21,10 @@ from briefgen.lock import output_lock
 
 
 def digests(out: Path) -> dict[str, str]:
-    return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(out.rglob("brief.*"))}
+    return {
+        p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(out.rglob("brief.*"))
+    }
 
 
 @pytest.fixture
@@ -34,8 +36,9 @@ def built(brief_dir: Callable[..., Path], tmp_path: Path) -> tuple[Path, Path]:
     return content, out
 
 
-def test_unchanged_rebuild_renders_and_writes_nothing(built: tuple[Path, Path],
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unchanged_rebuild_renders_and_writes_nothing(
+    built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     content, out = built
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
 
@@ -49,15 +52,23 @@ def test_unchanged_rebuild_renders_and_writes_nothing(built: tuple[Path, Path],
 
 
 def test_editing_a_statement_rebuilds_exactly_the_audiences_that_show_it(
-        built: tuple[Path, Path]) -> None:
+    built: tuple[Path, Path],
+) -> None:
     content, out = built
     brief = content / "brief.yaml"
-    brief.write_text(brief.read_text().replace("CANARYINTERNALJUDGMENT is for analysts",
-                                               "CANARYINTERNALJUDGMENT now concerns analysts"))
+    brief.write_text(
+        brief.read_text().replace(
+            "CANARYINTERNALJUDGMENT is for analysts", "CANARYINTERNALJUDGMENT now concerns analysts"
+        )
+    )
     result = build(content, out_dir=out)
     rebuilt = sorted(p.relative_to(out).as_posix() for p in result.written)
-    assert rebuilt == ["analyst/brief.html", "analyst/brief.pdf",
-                       "minister/brief.html", "minister/brief.pdf"]  # public never shows it
+    assert rebuilt == [
+        "analyst/brief.html",
+        "analyst/brief.pdf",
+        "minister/brief.html",
+        "minister/brief.pdf",
+    ]  # public never shows it
 
 
 def test_force_rebuilds_everything(built: tuple[Path, Path]) -> None:
@@ -71,7 +82,9 @@ def test_a_changed_or_deleted_output_is_rebuilt(built: tuple[Path, Path]) -> Non
     (out / "minister" / "brief.pdf").unlink()
     result = build(content, out_dir=out)
     assert sorted(p.relative_to(out).as_posix() for p in result.written) == [
-        "minister/brief.pdf", "public/brief.html"]
+        "minister/brief.pdf",
+        "public/brief.html",
+    ]
 
 
 def test_a_template_change_rebuilds_that_audience(built: tuple[Path, Path]) -> None:
@@ -82,14 +95,27 @@ def test_a_template_change_rebuilds_that_audience(built: tuple[Path, Path]) -> N
     build_module.templates_digest.cache_clear()
     result = build(content, out_dir=out)
     assert sorted(p.relative_to(out).as_posix() for p in result.written) == [
-        "public/brief.html", "public/brief.pdf"]
+        "public/brief.html",
+        "public/brief.pdf",
+    ]
 
 
 def test_two_builds_in_separate_processes_are_byte_identical(tmp_path: Path) -> None:
     outs = [tmp_path / "one", tmp_path / "two"]
     for out in outs:
-        subprocess.run([sys.executable, "-m", "briefgen", "build", str(FIXTURES / "canary"),
-                        "--out", str(out), "--quiet"], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "briefgen",
+                "build",
+                str(FIXTURES / "canary"),
+                "--out",
+                str(out),
+                "--quiet",
+            ],
+            check=True,
+        )
     assert digests(outs[0]) == digests(outs[1])
     assert len(digests(outs[0])) == 6
 
@@ -101,8 +127,9 @@ def test_parallel_build_equals_serial_build(tmp_path: Path) -> None:
     assert digests(serial) == digests(parallel)
 
 
-def test_source_date_epoch_sets_the_pdf_date(tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_source_date_epoch_sets_the_pdf_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     build(FIXTURES / "canary", out_dir=tmp_path, audiences=["public"], formats=["pdf"])
     reader = pypdf.PdfReader(tmp_path / "public" / "brief.pdf")
@@ -113,7 +140,8 @@ def test_killed_build_leaves_previous_outputs_readable(built: tuple[Path, Path])
     content, out = built
     before = digests(out)
     (content / "brief.yaml").write_text(
-        (content / "brief.yaml").read_text().replace("Canary brief", "Changed brief"))
+        (content / "brief.yaml").read_text().replace("Canary brief", "Changed brief")
+    )
     # The build process kills itself after staging its first output, mid-write.
     script = textwrap.dedent(f"""
         import os, signal
@@ -137,8 +165,11 @@ def test_killed_build_leaves_previous_outputs_readable(built: tuple[Path, Path])
 
 
 def test_a_second_build_of_the_same_folder_waits(tmp_path: Path) -> None:
-    with (output_lock(tmp_path), pytest.raises(OutputError, match="another briefgen build"),
-          output_lock(tmp_path, wait=False)):
+    with (
+        output_lock(tmp_path),
+        pytest.raises(OutputError, match="another briefgen build"),
+        output_lock(tmp_path, wait=False),
+    ):
         pass
 
 
@@ -154,21 +185,33 @@ def test_manifest_records_every_output(built: tuple[Path, Path]) -> None:
 
 def test_cli_summary(brief_dir: Callable[..., Path], tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    args = [sys.executable, "-m", "briefgen", "build", str(brief_dir()), "--out",
-            str(tmp_path), "-a", "public", "-f", "html"]
+    args = [
+        sys.executable,
+        "-m",
+        "briefgen",
+        "build",
+        str(brief_dir()),
+        "--out",
+        str(tmp_path),
+        "-a",
+        "public",
+        "-f",
+        "html",
+    ]
     first = subprocess.run(args, capture_output=True, text=True, env=env, check=True)
     assert first.stdout.startswith("built 1, skipped 0, in ")
-    again = subprocess.run([*args, "--verbose"], capture_output=True, text=True, env=env,
-                           check=True)
+    again = subprocess.run(
+        [*args, "--verbose"], capture_output=True, text=True, env=env, check=True
+    )
     assert again.stdout.startswith("built 0, skipped 1, in ")
     assert "skipped" in again.stderr and "public/brief.html" in again.stderr
-    quiet = subprocess.run([*args, "--quiet"], capture_output=True, text=True, env=env,
-                           check=True)
+    quiet = subprocess.run([*args, "--quiet"], capture_output=True, text=True, env=env, check=True)
     assert quiet.stdout == "" and quiet.stderr == ""
 
 
 def test_unchanged_rebuild_does_not_even_load_the_content(
-        built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import briefgen.validate
 
     content, out = built
@@ -181,7 +224,8 @@ def test_unchanged_rebuild_does_not_even_load_the_content(
 
 
 def test_a_byte_change_that_no_audience_sees_is_checked_then_fast_again(
-        built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import briefgen.validate
 
     content, out = built
@@ -198,4 +242,5 @@ def test_a_damaged_output_defeats_the_fast_check(built: tuple[Path, Path]) -> No
     content, out = built
     (out / "analyst" / "brief.html").write_text("edited by hand")
     assert [p.relative_to(out).as_posix() for p in build(content, out_dir=out).written] == [
-        "analyst/brief.html"]
+        "analyst/brief.html"
+    ]

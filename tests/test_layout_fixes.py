@@ -18,12 +18,16 @@ BOTH = {"placed-notes-keep-their-page", "note-area-height-by-sum"}
 
 # Nine lines and a note fill the page but for one line; the next paragraph's
 # first line fits only if the note leaves the page.
-CROWDED_PAGE = """<style>@page { size: 100mm 60mm; margin: 5mm; }
+CROWDED_PAGE = (
+    """<style>@page { size: 100mm 60mm; margin: 5mm; }
 body { font: 10pt/12pt sans-serif; margin: 0; orphans: 1; widows: 1 }
 .footnote { float: footnote; footnote-policy: line }
 p { margin: 0 }</style>
-<p>""" + "line<br>" * 8 + """last line<span class="footnote">The note.</span></p>
+<p>"""
+    + "line<br>" * 8
+    + """last line<span class="footnote">The note.</span></p>
 <p>first line<br>second line</p>"""
+)
 
 
 def without(fix: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -38,7 +42,8 @@ def test_both_fixes_apply_to_the_installed_weasyprint() -> None:
 
 
 def test_a_placed_note_keeps_its_page_and_the_next_paragraph_moves_on(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     layout_fixes.apply()
     document = weasyprint.HTML(string=CROWDED_PAGE).render()
     assert first_stray_note(document)[0] is None
@@ -64,7 +69,9 @@ body { font: 10pt/12pt sans-serif; margin: 0 }
 .footnote { float: footnote; footnote-policy: line }
 p { margin: 0 0 6pt }</style>""" + "".join(
     f"<p>Paragraph {i} cites<span class='footnote'>Note {i}, which runs over "
-    f"{'two lines ' * (i % 4 * 3)}as notes do.</span> and goes on.</p>" for i in range(40))
+    f"{'two lines ' * (i % 4 * 3)}as notes do.</span> and goes on.</p>"
+    for i in range(40)
+)
 
 
 def test_a_limited_footnote_area_is_left_to_weasyprint(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -84,8 +91,9 @@ def public_pdf() -> bytes:
     audience = find_audiences(SAMPLE)["public"]
     html = render_html(filter_content(brief, audience.config), audience, "print")
     roots: list[Path] = [SAMPLE, *audience.dirs, builtin_templates()]
-    source = weasyprint.HTML(string=html, base_url=SAMPLE.as_uri() + "/",
-                             url_fetcher=ConfinedFetcher(roots))
+    source = weasyprint.HTML(
+        string=html, base_url=SAMPLE.as_uri() + "/", url_fetcher=ConfinedFetcher(roots)
+    )
     pdf = source.render().write_pdf()
     assert isinstance(pdf, bytes)
     return pdf

@@ -12,8 +12,9 @@ from briefgen.errors import ContentError
 
 
 @pytest.mark.parametrize("path", sorted(SAMPLE.glob("*.yaml")), ids=lambda p: p.name)
-def test_both_parsers_agree_on_data_and_positions(path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_both_parsers_agree_on_data_and_positions(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fast = load.load_yaml(path)
     monkeypatch.setattr(load, "_FastLoader", load._Loader)
     slow = load.load_yaml(path)

@@ -17,8 +17,20 @@ from briefgen.render import make_environment
 
 
 def test_wheel_contains_the_builtin_audiences(tmp_path: Path) -> None:
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation",
-                    "--outdir", str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
     (wheel,) = tmp_path.glob("briefgen-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for audience in ("minister", "analyst", "public"):
@@ -35,8 +47,9 @@ def test_builtin_templates_are_the_top_level_folder() -> None:
 
 def test_help_does_not_load_weasyprint() -> None:
     code = "import sys; from briefgen.cli import app; print('weasyprint' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
-                         text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout
     assert out.strip() == "False"
 
 
@@ -46,21 +59,24 @@ def test_every_command_has_help(runner: CliRunner) -> None:
         assert result.exit_code == 0 and "Usage" in result.output
 
 
-def test_brief_templates_come_first_and_can_extend_builtins(
-        brief_dir: Callable[..., Path]) -> None:
+def test_brief_templates_come_first_and_can_extend_builtins(brief_dir: Callable[..., Path]) -> None:
     content = brief_dir()
     override = content / "templates" / "public"
     override.mkdir(parents=True)
     (override / "brief.html.j2").write_text(
         '{% extends "builtin/public/brief.html.j2" %}'
-        '{% block kicker %}Our own kicker{% endblock %}', encoding="utf-8")
+        "{% block kicker %}Our own kicker{% endblock %}",
+        encoding="utf-8",
+    )
     audience = find_audiences(content)["public"]
     assert audience.origin == "overridden"
     assert audience.dirs[0] == override
     env = make_environment(audience)
     assert env.get_template("brief.html.j2").filename == str(override / "brief.html.j2")
-    assert Path(env.get_template("style.css").filename or "") == \
-        builtin_templates() / "public" / "style.css"
+    assert (
+        Path(env.get_template("style.css").filename or "")
+        == builtin_templates() / "public" / "style.css"
+    )
 
 
 def test_audiences_lists_origin(runner: CliRunner) -> None:
@@ -73,7 +89,9 @@ def test_audiences_lists_origin(runner: CliRunner) -> None:
 def test_readme_commands_are_the_ones_ci_runs() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert ("python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && "
-            ".venv/bin/briefgen build content") in readme
+    assert (
+        "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && "
+        ".venv/bin/briefgen build content"
+    ) in readme
     assert ".venv/bin/pytest -q" in readme and ".venv/bin/pytest -q" in ci
     assert "python3 -m venv .venv" in ci and ".venv/bin/pip install" in ci

@@ -25,7 +25,9 @@ SECTIONS = ["summary", "background", "milestones", "cooperation", "questions"]
 
 statement_specs = st.lists(
     st.tuples(st.sampled_from(MARKINGS), st.sampled_from(SECTIONS), st.integers(0, 2)),
-    min_size=1, max_size=8)
+    min_size=1,
+    max_size=8,
+)
 
 
 def token(kind: str, i: int) -> str:
@@ -33,37 +35,55 @@ def token(kind: str, i: int) -> str:
     return f"Q{kind}{i}X"
 
 
-def write_brief(folder: Path, specs: list[tuple[str | None, str, int]],
-                default: str) -> dict[str, int]:
+def write_brief(
+    folder: Path, specs: list[tuple[str | None, str, int]], default: str
+) -> dict[str, int]:
     """A brief with one statement per spec; returns each token's marking rank."""
     ranks: dict[str, int] = {}
-    sources = [{"id": f"src-{k}", "title": f"Source {token('S', k)}",
-                "url": f"https://example.org/{token('U', k)}", "reliability": "B"}
-               for k in range(3)]
+    sources = [
+        {
+            "id": f"src-{k}",
+            "title": f"Source {token('S', k)}",
+            "url": f"https://example.org/{token('U', k)}",
+            "reliability": "B",
+        }
+        for k in range(3)
+    ]
     parts: dict[str, list[Any]] = {name: [] for name in SECTIONS}
     for i, (marking, section, source) in enumerate(specs):
         statement: dict[str, Any] = {
             "text": f"Statement {token('T', i)} stands.",
-            "sources": [{"source": f"src-{source}", "locator": f"para {token('L', i)}",
-                         "quote": f"words {token('Q', i)}"}]}
+            "sources": [
+                {
+                    "source": f"src-{source}",
+                    "locator": f"para {token('L', i)}",
+                    "quote": f"words {token('Q', i)}",
+                }
+            ],
+        }
         if marking:
             statement["marking"] = marking
-        ranks[token("T", i)] = ranks[token("L", i)] = ranks[token("Q", i)] = \
-            RANK[marking or default]
-        item = {"background": {"heading": f"Part {token('H', i)}"},
-                "milestones": {"date": 2000 + i, "title": f"Event {token('E', i)}"},
-                "cooperation": {"id": f"area-{i}", "area": f"Area {token('A', i)}",
-                                "status": "active"},
-                "questions": {"id": f"q-{i}", "question": f"Why {token('W', i)}?"},
-                }.get(section)
+        ranks[token("T", i)] = ranks[token("L", i)] = ranks[token("Q", i)] = RANK[
+            marking or default
+        ]
+        item = {
+            "background": {"heading": f"Part {token('H', i)}"},
+            "milestones": {"date": 2000 + i, "title": f"Event {token('E', i)}"},
+            "cooperation": {"id": f"area-{i}", "area": f"Area {token('A', i)}", "status": "active"},
+            "questions": {"id": f"q-{i}", "question": f"Why {token('W', i)}?"},
+        }.get(section)
         if item is None:
             parts["summary"].append(statement)
         else:
             item["statements"] = [statement]
             parts[section].append(item)
             ranks[next(t for t in re.findall(r"Q[HEAW]\d+X", str(item)))] = RANK[marking or default]
-    brief = {"title": "Generated brief", "date": "2030-01-01", "marking": default,
-             "summary": parts.pop("summary")}
+    brief = {
+        "title": "Generated brief",
+        "date": "2030-01-01",
+        "marking": default,
+        "summary": parts.pop("summary"),
+    }
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "brief.yaml").write_text(yaml.safe_dump(brief))
     (folder / "sources.yaml").write_text(yaml.safe_dump(sources))
@@ -81,8 +101,9 @@ def leaks(text: str, ranks: dict[str, int], clearance: int) -> list[str]:
 
 def missing(text: str, ranks: dict[str, int], clearance: int) -> list[str]:
     # Statement texts at or below clearance must all be there (the filter drops no more).
-    return [t for t, rank in ranks.items()
-            if t.startswith("QT") and rank <= clearance and t not in text]
+    return [
+        t for t, rank in ranks.items() if t.startswith("QT") and rank <= clearance and t not in text
+    ]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -101,7 +122,8 @@ def test_html_never_shows_what_is_above_clearance(specs: list[Any], default: str
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(specs=statement_specs, default=st.sampled_from(["PUBLIC", "INTERNAL"]))
 def test_pdf_text_metadata_and_bookmarks_never_show_what_is_above_clearance(
-        specs: list[Any], default: str) -> None:
+    specs: list[Any], default: str
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         ranks = write_brief(Path(tmp) / "brief", specs, default)
         build(Path(tmp) / "brief", out_dir=Path(tmp) / "out", formats=["pdf"])
@@ -128,22 +150,35 @@ def mutate(data: Any, path: list[int], action: str, junk: Any) -> Any:
     if isinstance(data, list) and data:
         i = path[0] % len(data) if path else 0
         if not path[1:]:
-            return [*data[:i], *data[i + 1:]] if action == "delete" else \
-                [*data[:i], junk, *data[i + 1:]]
-        return [*data[:i], mutate(data[i], path[1:], action, junk), *data[i + 1:]]
+            return (
+                [*data[:i], *data[i + 1 :]]
+                if action == "delete"
+                else [*data[:i], junk, *data[i + 1 :]]
+            )
+        return [*data[:i], mutate(data[i], path[1:], action, junk), *data[i + 1 :]]
     return junk
 
 
-junk_values = st.one_of(st.none(), st.integers(), st.floats(allow_nan=False), st.text(),
-                        st.lists(st.text(max_size=5), max_size=3),
-                        st.dictionaries(st.text(max_size=5), st.integers(), max_size=2))
+junk_values = st.one_of(
+    st.none(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(),
+    st.lists(st.text(max_size=5), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+)
 
 
 @settings(max_examples=60, deadline=None)
-@given(file=st.sampled_from(FILES), path=st.lists(st.integers(0, 20), min_size=1, max_size=5),
-       action=st.sampled_from(["delete", "replace"]), junk=junk_values)
-def test_check_never_raises_on_changed_values(file: str, path: list[int], action: str,
-                                              junk: Any) -> None:
+@given(
+    file=st.sampled_from(FILES),
+    path=st.lists(st.integers(0, 20), min_size=1, max_size=5),
+    action=st.sampled_from(["delete", "replace"]),
+    junk=junk_values,
+)
+def test_check_never_raises_on_changed_values(
+    file: str, path: list[int], action: str, junk: Any
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         content = Path(tmp) / "brief"
         shutil.copytree(FIXTURES / "canary", content)
@@ -154,10 +189,15 @@ def test_check_never_raises_on_changed_values(file: str, path: list[int], action
 
 
 @settings(max_examples=60, deadline=None)
-@given(file=st.sampled_from(FILES), where=st.floats(0, 1), text=st.text(max_size=40),
-       truncate=st.booleans())
-def test_check_never_raises_on_damaged_text(file: str, where: float, text: str,
-                                            truncate: bool) -> None:
+@given(
+    file=st.sampled_from(FILES),
+    where=st.floats(0, 1),
+    text=st.text(max_size=40),
+    truncate=st.booleans(),
+)
+def test_check_never_raises_on_damaged_text(
+    file: str, where: float, text: str, truncate: bool
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         content = Path(tmp) / "brief"
         shutil.copytree(FIXTURES / "canary", content)
@@ -169,8 +209,11 @@ def test_check_never_raises_on_damaged_text(file: str, where: float, text: str,
 
 
 @settings(max_examples=15, deadline=None)
-@given(file=st.sampled_from(FILES), path=st.lists(st.integers(0, 20), min_size=1, max_size=5),
-       junk=junk_values)
+@given(
+    file=st.sampled_from(FILES),
+    path=st.lists(st.integers(0, 20), min_size=1, max_size=5),
+    junk=junk_values,
+)
 def test_build_never_raises_on_changed_values(file: str, path: list[int], junk: Any) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         content = Path(tmp) / "brief"
@@ -178,15 +221,15 @@ def test_build_never_raises_on_changed_values(file: str, path: list[int], junk: 
         target = content / f"{file}.yaml"
         data = yaml.safe_load(target.read_text())
         target.write_text(yaml.safe_dump(mutate(data, path, "replace", junk)))
-        result = CliRunner().invoke(app, ["build", str(content), "-f", "html",
-                                          "--out", str(Path(tmp) / "out")])
+        result = CliRunner().invoke(
+            app, ["build", str(content), "-f", "html", "--out", str(Path(tmp) / "out")]
+        )
         assert_clean_exit(result)
 
 
 def assert_clean_exit(result: Any) -> None:
     assert result.exit_code in (0, 1), result.output
-    assert "Traceback" not in result.output and "internal error" not in result.output, \
-        result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output, result.output
     if result.exit_code == 1:
         first = next(line for line in result.output.splitlines() if line.strip())
         assert ERROR_LINE.match(first), result.output

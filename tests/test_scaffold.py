@@ -59,9 +59,11 @@ def test_schema_out_writes_one_file_per_content_file(runner: CliRunner, tmp_path
     result = runner.invoke(app, ["schema", "--out", str(tmp_path)])
     assert result.exit_code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        f"{name}.schema.json" for name in FILES)
+        f"{name}.schema.json" for name in FILES
+    )
     assert "Plain text; *emphasis* is the only markup." in (
-        tmp_path / "brief.schema.json").read_text(encoding="utf-8")
+        tmp_path / "brief.schema.json"
+    ).read_text(encoding="utf-8")
 
 
 def test_unknown_schema_name_is_a_usage_error(runner: CliRunner) -> None:

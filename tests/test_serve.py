@@ -31,7 +31,10 @@ def served(brief_dir: Callable[..., Path]) -> Iterator[tuple[Path, str]]:
     content = brief_dir()
     process = subprocess.Popen(
         [sys.executable, "-m", "briefgen", "serve", str(content), "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = process.stdout.readline()  # type: ignore[union-attr]
         assert line.startswith("serving http://127.0.0.1:"), line
@@ -48,14 +51,16 @@ def test_an_edit_shows_in_the_served_page(served: tuple[Path, str]) -> None:
     assert "CANARYINTERNAL" not in page  # the public page, filtered as in a build
     version = fetch(url + "__version")
     brief = content / "brief.yaml"
-    brief.write_text(brief.read_text().replace("The public judgment stands",
-                                               "The revised judgment stands"))
+    brief.write_text(
+        brief.read_text().replace("The public judgment stands", "The revised judgment stands")
+    )
     assert wait_for(lambda: "The revised judgment stands" in fetch(url))
     assert fetch(url + "__version") != version  # what the page polls to reload itself
 
 
 def test_a_content_error_shows_in_the_page_and_the_server_keeps_running(
-        served: tuple[Path, str]) -> None:
+    served: tuple[Path, str],
+) -> None:
     content, url = served
     milestones = content / "milestones.yaml"
     good = milestones.read_text()
@@ -87,6 +92,7 @@ def test_the_open_page_reloads_itself(served: tuple[Path, str]) -> None:
         assert "The public judgment" in page.inner_text("main")
         brief = content / "brief.yaml"
         brief.write_text(brief.read_text().replace("The public judgment", "The live judgment"))
-        page.wait_for_function("document.body.innerText.includes('The live judgment')",
-                               timeout=20_000)
+        page.wait_for_function(
+            "document.body.innerText.includes('The live judgment')", timeout=20_000
+        )
         browser.close()

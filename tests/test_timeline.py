@@ -10,8 +10,9 @@ from briefgen.timeline import _place, position, timeline_svg
 
 
 def milestone(date: str, title: str) -> Milestone:
-    return Milestone.model_validate({"date": date, "title": title,
-                                     "statements": [{"text": "x", "sources": ["s"]}]})
+    return Milestone.model_validate(
+        {"date": date, "title": title, "statements": [{"text": "x", "sources": ["s"]}]}
+    )
 
 
 def test_fractional_positions() -> None:
@@ -21,8 +22,10 @@ def test_fractional_positions() -> None:
 
 def test_labels_in_one_lane_never_overlap() -> None:
     dates = ["2025-01", "2025-01", "2025", "2025", "2024", "2007", "2007", "2009"]
-    points = [(100 + i * 3.0, milestone(d, f"A fairly long milestone title {i}"))
-              for i, d in enumerate(dates)]
+    points = [
+        (100 + i * 3.0, milestone(d, f"A fairly long milestone title {i}"))
+        for i, d in enumerate(dates)
+    ]
     labels = _place(points, str)
     for a in labels:
         for b in labels:
@@ -33,8 +36,11 @@ def test_labels_in_one_lane_never_overlap() -> None:
 
 
 def test_figure_has_a_text_alternative_and_escapes_titles() -> None:
-    svg = str(timeline_svg([milestone("2007", "Abe <visits> NATO"),
-                            milestone("2025-01", "Mission opens")], str))
+    svg = str(
+        timeline_svg(
+            [milestone("2007", "Abe <visits> NATO"), milestone("2025-01", "Mission opens")], str
+        )
+    )
     assert 'role="img"' in svg and "<title" in svg
     assert "2007: Abe &lt;visits&gt; NATO; 2025-01: Mission opens" in svg
     assert "<visits>" not in svg

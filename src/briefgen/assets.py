@@ -17,13 +17,37 @@ from urllib.parse import unquote, urljoin, urlparse
 
 # Elements that run code, embed another page, or change where URLs point.
 REFUSED_ELEMENTS = {
-    "script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "portal",
-    "link", "form", "noembed", "param",
+    "script",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "base",
+    "portal",
+    "link",
+    "form",
+    "noembed",
+    "param",
 }
 # Attributes whose value the browser fetches (or sends a request to) by itself.
 LOADING_ATTRIBUTES = {
-    "src", "srcset", "data", "poster", "background", "lowsrc", "dynsrc", "manifest",
-    "codebase", "action", "formaction", "ping", "imagesrcset", "archive", "profile",
+    "src",
+    "srcset",
+    "data",
+    "poster",
+    "background",
+    "lowsrc",
+    "dynsrc",
+    "manifest",
+    "codebase",
+    "action",
+    "formaction",
+    "ping",
+    "imagesrcset",
+    "archive",
+    "profile",
 }
 # CSS functions whose string arguments are URLs.
 URL_FUNCTIONS = {"url", "src", "image", "image-set", "-webkit-image-set", "cross-fade"}
@@ -73,9 +97,7 @@ def _scan_element(element: Any, tag: str, loads: list[Load], refused: list[str])
             refused.append(f'<{tag} rel="attachment">')
         elif name == "style":
             loads += css_loads(value, f"<{tag} style>", declarations=True)
-        elif name in LOADING_ATTRIBUTES:
-            loads.append(Load(value.strip(), f"<{tag} {name}>"))
-        elif name == "href" and tag != "a":
+        elif name in LOADING_ATTRIBUTES or (name == "href" and tag != "a"):
             loads.append(Load(value.strip(), f"<{tag} {name}>"))
         elif name == "href" and urlparse(value.strip()).scheme.lower() not in LINK_SCHEMES:
             refused.append(f'<a href="{value.strip()[:60]}">')

@@ -17,8 +17,7 @@ from .load import load_yaml
 from .manifest import builtin_templates as builtin_templates  # re-exported
 from .models import MARKING_ORDER, Content, Marking, Statement, Strict, Text, located_statements
 
-SectionName = Literal["summary", "background", "milestones", "cooperation", "questions",
-                      "sources"]
+SectionName = Literal["summary", "background", "milestones", "cooperation", "questions", "sources"]
 Format = Literal["pdf", "html"]
 FORMATS: tuple[Format, ...] = ("pdf", "html")
 
@@ -32,7 +31,8 @@ class AudienceConfig(Strict):
     formats: list[Format] = Field(default_factory=lambda: list(FORMATS))
     show_grades: bool = Field(False, description="Show Admiralty grades in every note.")
     max_milestones: Annotated[int, Field(ge=1)] | None = Field(
-        None, description="Show only the latest N milestones.")
+        None, description="Show only the latest N milestones."
+    )
     timeline: bool = Field(True, description="Draw the milestones as a timeline figure.")
 
 
@@ -60,10 +60,8 @@ def _audience_dirs(root: Path) -> list[str]:
 
 def _audience(name: str, user_dir: Path, builtin_dir: Path) -> Audience:
     dirs = tuple(d for d in (user_dir, builtin_dir) if d.is_dir())
-    origin = ("overridden" if len(dirs) == 2 else
-              "custom" if dirs[0] == user_dir else "built-in")
-    config_file = next((d / "audience.yaml" for d in dirs if (d / "audience.yaml").is_file()),
-                       None)
+    origin = "overridden" if len(dirs) == 2 else "custom" if dirs[0] == user_dir else "built-in"
+    config_file = next((d / "audience.yaml" for d in dirs if (d / "audience.yaml").is_file()), None)
     if config_file is None:
         raise TemplateError(f"{user_dir}: audience '{name}' has no audience.yaml")
     return Audience(name, _read_config(config_file), dirs, origin)
@@ -76,19 +74,26 @@ def _read_config(path: Path) -> AudienceConfig:
     except ValidationError as exc:
         from .validate import field_path
 
-        raise ContentError([doc.problem(tuple(e["loc"]), field_path("brief", tuple(e["loc"])),
-                                        e["msg"]) for e in exc.errors()]) from None
+        raise ContentError(
+            [
+                doc.problem(tuple(e["loc"]), field_path("brief", tuple(e["loc"])), e["msg"])
+                for e in exc.errors()
+            ]
+        ) from None
 
 
-def select_audiences(found: dict[str, Audience], names: list[str] | None,
-                     content_dir: Path) -> list[Audience]:
+def select_audiences(
+    found: dict[str, Audience], names: list[str] | None, content_dir: Path
+) -> list[Audience]:
     """The audiences named on the command line (all when none are); unknown names → UsageError."""
     if not names:
         return list(found.values())
     unknown = [n for n in names if n not in found]
     if unknown:
-        raise UsageError(f"unknown audience '{unknown[0]}' (found: {', '.join(found) or 'none'}; "
-                         f"looked in {content_dir / 'templates'} and {builtin_templates()})")
+        raise UsageError(
+            f"unknown audience '{unknown[0]}' (found: {', '.join(found) or 'none'}; "
+            f"looked in {content_dir / 'templates'} and {builtin_templates()})"
+        )
     return [found[n] for n in dict.fromkeys(names)]
 
 
@@ -101,14 +106,18 @@ def filter_content(content: Content, config: AudienceConfig) -> Content:
     default = content.brief.marking
 
     def keep(statements: list[Statement]) -> list[Statement]:
-        return [s.model_copy(update={"marking": s.marking or default})
-                for s in statements if visible(s, default, config.clearance)]
+        return [
+            s.model_copy(update={"marking": s.marking or default})
+            for s in statements
+            if visible(s, default, config.clearance)
+        ]
 
     def shown(name: str) -> bool:
         return name in config.sections
 
     brief = content.brief.model_copy(
-        update={"summary": keep(content.brief.summary) if shown("summary") else []})
+        update={"summary": keep(content.brief.summary) if shown("summary") else []}
+    )
     parts = {}
     for name in ("background", "milestones", "cooperation", "questions"):
         items = getattr(content, name) if shown(name) else []
@@ -118,7 +127,7 @@ def filter_content(content: Content, config: AudienceConfig) -> Content:
         parts[name] = [item for item in kept if item.statements]
     parts["milestones"] = sorted(parts["milestones"], key=lambda m: date_order(m.date))
     if config.max_milestones:
-        parts["milestones"] = parts["milestones"][-config.max_milestones:]
+        parts["milestones"] = parts["milestones"][-config.max_milestones :]
     filtered = Content(brief=brief, sources=content.sources, **parts)
     cited = {c.source for s in all_statements(filtered) for c in s.sources}
     return filtered.model_copy(update={"sources": [s for s in content.sources if s.id in cited]})
@@ -136,6 +145,5 @@ def all_statements(content: Content) -> list[Statement]:
 
 def highest_marking(content: Content) -> Marking:
     """The highest marking of what the content holds: what every page must show."""
-    markings: list[Marking] = [s.marking or content.brief.marking
-                               for s in all_statements(content)]
+    markings: list[Marking] = [s.marking or content.brief.marking for s in all_statements(content)]
     return max(markings, key=MARKING_ORDER.__getitem__, default="PUBLIC")

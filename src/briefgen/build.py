@@ -60,10 +60,16 @@ class Job:
     key: str
 
 
-def build(content_dir: Path, *, audiences: Sequence[str] | None = None,
-          formats: Sequence[str] | None = None, out_dir: Path = Path("build"),
-          force: bool = False, jobs: int | None = None,
-          progress: Progress | None = None) -> BuildResult:
+def build(
+    content_dir: Path,
+    *,
+    audiences: Sequence[str] | None = None,
+    formats: Sequence[str] | None = None,
+    out_dir: Path = Path("build"),
+    force: bool = False,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> BuildResult:
     """Build the named audiences (all by default) in the named formats (all by default).
 
     Everything is rendered in memory before anything is written, so a brief
@@ -71,8 +77,10 @@ def build(content_dir: Path, *, audiences: Sequence[str] | None = None,
     """
     started = time.perf_counter()
     if not content_dir.is_dir():
-        raise UsageError(f"no brief folder at '{content_dir}': name the folder holding "
-                         "brief.yaml (or run 'briefgen new DIR')")
+        raise UsageError(
+            f"no brief folder at '{content_dir}': name the folder holding "
+            "brief.yaml (or run 'briefgen new DIR')"
+        )
     result = BuildResult()
     tree = tree_key(content_dir, out_dir, audiences, formats)
     unchanged = None if force else unchanged_outputs(out_dir, tree)
@@ -102,7 +110,9 @@ def build(content_dir: Path, *, audiences: Sequence[str] | None = None,
         outputs = render_all(todo, jobs, progress)
         for job in todo:
             manifest["outputs"][_name(job.target, out_dir)] = {
-                "inputs": job.key, "output": digest(outputs[job.target])}
+                "inputs": job.key,
+                "output": digest(outputs[job.target]),
+            }
         record = {"key": tree, "outputs": [_name(job.target, out_dir) for job in planned]}
         if outputs or manifest.get("tree") != record:
             manifest["tree"] = record
@@ -112,8 +122,13 @@ def build(content_dir: Path, *, audiences: Sequence[str] | None = None,
     return result
 
 
-def plan(content_dir: Path, content: Content, audiences: list[Audience],
-         formats: Sequence[str] | None, out_dir: Path) -> list[Job]:
+def plan(
+    content_dir: Path,
+    content: Content,
+    audiences: list[Audience],
+    formats: Sequence[str] | None,
+    out_dir: Path,
+) -> list[Job]:
     from .audience import filter_content
 
     jobs = []
@@ -123,17 +138,24 @@ def plan(content_dir: Path, content: Content, audiences: list[Audience],
             if formats and fmt not in formats:
                 continue
             target = out_dir / audience.name / f"brief.{fmt}"
-            jobs.append(Job(content_dir, visible, audience, fmt, target,
-                            input_key(visible, audience, fmt)))
+            jobs.append(
+                Job(content_dir, visible, audience, fmt, target, input_key(visible, audience, fmt))
+            )
     return jobs
 
 
 def input_key(visible: Content, audience: Audience, fmt: str) -> str:
     """A hash of everything the output depends on."""
     key = hashlib.sha256()
-    for part in (fmt, audience.name, audience.config.model_dump_json(),
-                 visible.model_dump_json(), templates_digest(audience.dirs),
-                 tool_versions(), os.environ.get("SOURCE_DATE_EPOCH", "")):
+    for part in (
+        fmt,
+        audience.name,
+        audience.config.model_dump_json(),
+        visible.model_dump_json(),
+        templates_digest(audience.dirs),
+        tool_versions(),
+        os.environ.get("SOURCE_DATE_EPOCH", ""),
+    ):
         key.update(part.encode())
         key.update(b"\0")
     return key.hexdigest()
@@ -156,8 +178,9 @@ def is_current(job: Job, manifest: dict[str, Any]) -> bool:
     return bool(entry.get("output") == digest(job.target.read_bytes()))
 
 
-def render_all(jobs: list[Job], workers: int | None,
-               progress: Progress | None) -> dict[Path, bytes]:
+def render_all(
+    jobs: list[Job], workers: int | None, progress: Progress | None
+) -> dict[Path, bytes]:
     """Render every job; PDFs in parallel processes when there are cores to spare."""
     from .audience import all_statements
 
@@ -231,4 +254,3 @@ def _done(job: Job, data: bytes, progress: Progress | None) -> bytes:
 
 def _name(target: Path, out_dir: Path) -> str:
     return target.relative_to(out_dir).as_posix()
-

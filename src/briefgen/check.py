@@ -33,9 +33,15 @@ class Finding:
 
     def as_dict(self) -> dict[str, object]:
         p = self.problem
-        return {"code": p.code, "severity": self.severity,
-                "file": str(p.file) if p.file else None, "line": p.line, "column": p.column,
-                "path": p.path, "message": p.message}
+        return {
+            "code": p.code,
+            "severity": self.severity,
+            "file": str(p.file) if p.file else None,
+            "line": p.line,
+            "column": p.column,
+            "path": p.path,
+            "message": p.message,
+        }
 
 
 @dataclass
@@ -62,8 +68,9 @@ def check(content_dir: Path, snapshots: Path | None = None) -> list[Finding]:
         return [Finding("error", p) for p in exc.problems]
     review = Review(content, documents, snapshots or content_dir / "snapshots")
     findings = [f for lint in LINTS for f in lint(review)]
-    return sorted(findings, key=lambda f: (str(f.problem.file), f.problem.line or 0,
-                                           f.problem.column or 0))
+    return sorted(
+        findings, key=lambda f: (str(f.problem.file), f.problem.line or 0, f.problem.column or 0)
+    )
 
 
 def quotes(review: Review) -> Iterator[Finding]:
@@ -82,32 +89,51 @@ def quotes(review: Review) -> Iterator[Finding]:
             quote = normalise(citation.quote)
             if text is not None and quote not in text:
                 passage, score = closest_passage(quote, text)
-                hint = (f"; closest passage ({score:.0f}% alike): “{passage}”" if passage
-                        else "")
-                yield Finding("error", review.at(
-                    key, (*loc, "sources", k, "quote"),
-                    f"quote not found in the snapshot of '{citation.source}'{hint}",
-                    "quote-not-found"))
+                hint = f"; closest passage ({score:.0f}% alike): “{passage}”" if passage else ""
+                yield Finding(
+                    "error",
+                    review.at(
+                        key,
+                        (*loc, "sources", k, "quote"),
+                        f"quote not found in the snapshot of '{citation.source}'{hint}",
+                        "quote-not-found",
+                    ),
+                )
 
 
 def _snapshot(review: Review, source_id: str) -> tuple[str | None, Problem | None]:
     index = next(i for i, s in enumerate(review.content.sources) if s.id == source_id)
     source = review.content.sources[index]
     if not source.snapshot:
-        return None, review.at("sources", (index, "id"), (
-            f"source '{source_id}' has quoted statements but no snapshot to verify them "
-            "against: add `snapshot:` with a saved copy of the source"), "quote-without-snapshot")
+        return None, review.at(
+            "sources",
+            (index, "id"),
+            (
+                f"source '{source_id}' has quoted statements but no snapshot to verify them "
+                "against: add `snapshot:` with a saved copy of the source"
+            ),
+            "quote-without-snapshot",
+        )
     where = (index, "snapshot")
     root = review.snapshot_dir.resolve()
     path = (review.snapshot_dir / source.snapshot).resolve()
     if not path.is_relative_to(root):
-        return None, review.at("sources", where, (
-            f"snapshot '{source.snapshot}' is outside the snapshot folder {review.snapshot_dir}"),
-            "snapshot-outside")
+        return None, review.at(
+            "sources",
+            where,
+            (f"snapshot '{source.snapshot}' is outside the snapshot folder {review.snapshot_dir}"),
+            "snapshot-outside",
+        )
     if not path.is_file():
-        return None, review.at("sources", where, (
-            f"snapshot '{source.snapshot}' not found in {review.snapshot_dir} "
-            "(pass --snapshots DIR if they are kept elsewhere)"), "snapshot-missing")
+        return None, review.at(
+            "sources",
+            where,
+            (
+                f"snapshot '{source.snapshot}' not found in {review.snapshot_dir} "
+                "(pass --snapshots DIR if they are kept elsewhere)"
+            ),
+            "snapshot-missing",
+        )
     try:
         return snapshot_text(path), None
     except (SnapshotError, ContentError) as exc:
@@ -118,9 +144,15 @@ def unused_sources(review: Review) -> Iterator[Finding]:
     cited = {c.source for _, _, s in located_statements(review.content) for c in s.sources}
     for i, source in enumerate(review.content.sources):
         if source.id not in cited:
-            yield Finding("warning", review.at(
-                "sources", (i, "id"), f"source '{source.id}' is never cited: cite or remove it",
-                "unused-source"))
+            yield Finding(
+                "warning",
+                review.at(
+                    "sources",
+                    (i, "id"),
+                    f"source '{source.id}' is never cited: cite or remove it",
+                    "unused-source",
+                ),
+            )
 
 
 def weak_evidence(review: Review) -> Iterator[Finding]:
@@ -132,32 +164,67 @@ def weak_evidence(review: Review) -> Iterator[Finding]:
 
     for i, statement in enumerate(review.content.brief.summary):
         if weak(statement):
-            yield Finding("warning", review.at("brief", ("summary", i, "sources"), (
-                "this key judgment rests only on sources graded D–F: add a stronger source "
-                "or say in the text that the evidence is weak"), "weak-evidence"))
+            yield Finding(
+                "warning",
+                review.at(
+                    "brief",
+                    ("summary", i, "sources"),
+                    (
+                        "this key judgment rests only on sources graded D–F: add a stronger source "
+                        "or say in the text that the evidence is weak"
+                    ),
+                    "weak-evidence",
+                ),
+            )
     for i, milestone in enumerate(review.content.milestones):
         if all(weak(s) for s in milestone.statements):
-            yield Finding("warning", review.at("milestones", (i, "statements"), (
-                f"milestone '{milestone.title}' rests only on sources graded D–F: "
-                "add a stronger source"), "weak-evidence"))
+            yield Finding(
+                "warning",
+                review.at(
+                    "milestones",
+                    (i, "statements"),
+                    (
+                        f"milestone '{milestone.title}' rests only on sources graded D–F: "
+                        "add a stronger source"
+                    ),
+                    "weak-evidence",
+                ),
+            )
 
 
 def doubtful_judgments(review: Review) -> Iterator[Finding]:
     for i, statement in enumerate(review.content.brief.summary):
         if statement.credibility and statement.credibility >= 5:
-            yield Finding("warning", review.at("brief", ("summary", i, "credibility"), (
-                f"a key judgment graded credibility {statement.credibility} (improbable or "
-                "cannot be judged): move it to the open questions or reword it"),
-                "doubtful-judgment"))
+            yield Finding(
+                "warning",
+                review.at(
+                    "brief",
+                    ("summary", i, "credibility"),
+                    (
+                        f"a key judgment graded credibility {statement.credibility} (improbable or "
+                        "cannot be judged): move it to the open questions or reword it"
+                    ),
+                    "doubtful-judgment",
+                ),
+            )
 
 
 def milestones_after_brief(review: Review) -> Iterator[Finding]:
     as_of = review.content.brief.date.isoformat()
     for i, milestone in enumerate(review.content.milestones):
         if milestone.date[: len(as_of)] > as_of[: len(milestone.date)]:
-            yield Finding("error", review.at("milestones", (i, "date"), (
-                f"milestone dated {milestone.date}, after the brief's date {as_of}: "
-                "correct the date or move the brief's date"), "milestone-after-brief"))
+            yield Finding(
+                "error",
+                review.at(
+                    "milestones",
+                    (i, "date"),
+                    (
+                        f"milestone dated {milestone.date}, after the brief's date {as_of}: "
+                        "correct the date or move the brief's date"
+                    ),
+                    "milestone-after-brief",
+                ),
+            )
 
 
 def duplicate_statements(review: Review) -> Iterator[Finding]:
@@ -167,9 +234,15 @@ def duplicate_statements(review: Review) -> Iterator[Finding]:
         line = review.documents[key].position(loc)[0]
         if text in first:
             where_key, where_line = first[text]
-            yield Finding("warning", review.at(key, (*loc, "text"), (
-                f"the same statement as {where_key}.yaml:{where_line}: keep one"),
-                "duplicate-statement"))
+            yield Finding(
+                "warning",
+                review.at(
+                    key,
+                    (*loc, "text"),
+                    (f"the same statement as {where_key}.yaml:{where_line}: keep one"),
+                    "duplicate-statement",
+                ),
+            )
         else:
             first[text] = (key, line)
 
@@ -179,14 +252,28 @@ def accessed_before_published(review: Review) -> Iterator[Finding]:
         if source.accessed and source.published:
             accessed = source.accessed.isoformat()
             if accessed[: len(source.published)] < source.published:
-                yield Finding("error", review.at("sources", (i, "accessed"), (
-                    f"accessed {accessed}, before it was published ({source.published}): "
-                    "correct one of the dates"), "accessed-before-published"))
+                yield Finding(
+                    "error",
+                    review.at(
+                        "sources",
+                        (i, "accessed"),
+                        (
+                            f"accessed {accessed}, before it was published ({source.published}): "
+                            "correct one of the dates"
+                        ),
+                        "accessed-before-published",
+                    ),
+                )
 
 
 LINTS: tuple[Callable[[Review], Iterator[Finding]], ...] = (
-    quotes, unused_sources, weak_evidence, doubtful_judgments, milestones_after_brief,
-    duplicate_statements, accessed_before_published,
+    quotes,
+    unused_sources,
+    weak_evidence,
+    doubtful_judgments,
+    milestones_after_brief,
+    duplicate_statements,
+    accessed_before_published,
 )
 
 
@@ -202,8 +289,10 @@ def report(findings: list[Finding], fmt: str, colour: bool = False) -> str:
         return "".join(_github(f) + "\n" for f in findings)
     lines = [_text(f, colour) for f in findings]
     errors = sum(f.severity == "error" for f in findings)
-    lines.append(f"{errors} error{'s' * (errors != 1)}, {len(findings) - errors} "
-                 f"warning{'s' * (len(findings) - errors != 1)}")
+    lines.append(
+        f"{errors} error{'s' * (errors != 1)}, {len(findings) - errors} "
+        f"warning{'s' * (len(findings) - errors != 1)}"
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -219,10 +308,12 @@ def _text(finding: Finding, colour: bool) -> str:
 
 def _github(finding: Finding) -> str:
     p = finding.problem
-    where = ",".join(f"{k}={v}" for k, v in (("file", p.file and display_path(p.file)),
-                                              ("line", p.line), ("col", p.column)) if v)
+    where = ",".join(
+        f"{k}={v}"
+        for k, v in (("file", p.file and display_path(p.file)), ("line", p.line), ("col", p.column))
+        if v
+    )
     message = f"{p.path}: {p.message} [{p.code}]" if p.path else f"{p.message} [{p.code}]"
     # Workflow commands end at a newline; GitHub decodes these escapes.
     message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return f"::{finding.severity} {where}::{message}"
-

@@ -23,11 +23,24 @@ DEFAULT_STYLE = "chicago-notes-bibliography-access-dates"
 # the style places and abbreviates them; anything else is appended as written.
 _LOCATOR = re.compile(
     r"^(?P<label>paras?|paragraphs?|pp?|pages?|sec|sections?|ch|chapters?|lines?|fig|figures?)"
-    r"\.?\s+(?P<value>\S.*)$", re.IGNORECASE)
-_LABELS = {"para": "paragraph", "paras": "paragraph", "paragraphs": "paragraph", "p": "page",
-           "pp": "page", "pages": "page", "sec": "section", "sections": "section",
-           "ch": "chapter", "chapters": "chapter", "lines": "line", "fig": "figure",
-           "figures": "figure"}
+    r"\.?\s+(?P<value>\S.*)$",
+    re.IGNORECASE,
+)
+_LABELS = {
+    "para": "paragraph",
+    "paras": "paragraph",
+    "paragraphs": "paragraph",
+    "p": "page",
+    "pp": "page",
+    "pages": "page",
+    "sec": "section",
+    "sections": "section",
+    "ch": "chapter",
+    "chapters": "chapter",
+    "lines": "line",
+    "fig": "figure",
+    "figures": "figure",
+}
 # Digits survive every CSL text-case transform unchanged.
 _PLACEHOLDER = "987654321"
 _URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:)]")
@@ -100,8 +113,13 @@ class NoteBook:
         locator, leftover = _split_locator(citation.locator)
         first = source.id not in self._cited
         self._cited.add(source.id)
-        text = csl_reference(self._content.brief.citation_style, self._locale, source,
-                             locator[0] if locator else None, first)
+        text = csl_reference(
+            self._content.brief.citation_style,
+            self._locale,
+            source,
+            locator[0] if locator else None,
+            first,
+        )
         if locator:
             text = text.replace(_PLACEHOLDER, locator[1])
         if leftover:
@@ -126,8 +144,7 @@ def _style(name: str, locale: str) -> Any:
 
 
 @functools.lru_cache(maxsize=4096)
-def csl_reference(style: str, locale: str, source: Source, label: str | None,
-                  first: bool) -> str:
+def csl_reference(style: str, locale: str, source: Source, label: str | None, first: bool) -> str:
     """One source's note text in the full (first) or short (subsequent) form.
 
     citeproc-py takes tens of milliseconds a cite, so the text is cached per
@@ -139,11 +156,15 @@ def csl_reference(style: str, locale: str, source: Source, label: str | None,
     from citeproc.source.json import CiteProcJSON
 
     bibliography = CitationStylesBibliography(
-        _style(style, locale), CiteProcJSON([csl_item(source)]), formatter.plain)
+        _style(style, locale), CiteProcJSON([csl_item(source)]), formatter.plain
+    )
     if not first:  # position "subsequent": the source has been cited before
         _cited_before(bibliography, CSLCitation([CitationItem(source.id)]))
-    item = (CitationItem(source.id, locator=Locator(label, _PLACEHOLDER)) if label
-            else CitationItem(source.id))
+    item = (
+        CitationItem(source.id, locator=Locator(label, _PLACEHOLDER))
+        if label
+        else CitationItem(source.id)
+    )
     text = _drop_repeated_title(_render(bibliography, CSLCitation([item])).rstrip("."))
     if locale == "en-US":  # citeproc-py ignores the locale's punctuation-in-quote
         text = text.replace("”,", ",”").replace("”.", ".”")
@@ -218,7 +239,7 @@ def _linkify(text: str) -> Markup:
     out = Markup("")
     last = 0
     for match in _URL.finditer(text):
-        out += escape(text[last:match.start()])
+        out += escape(text[last : match.start()])
         out += Markup('<a href="{0}">{0}</a>').format(match[0])
         last = match.end()
     return out + escape(text[last:])

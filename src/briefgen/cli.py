@@ -28,8 +28,9 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-sources_app = typer.Typer(help="Manage the brief's sources.", no_args_is_help=True,
-                          rich_markup_mode=None)
+sources_app = typer.Typer(
+    help="Manage the brief's sources.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(sources_app, name="sources")
 
 T = TypeVar("T")
@@ -51,26 +52,35 @@ ContentDir = Annotated[Path, typer.Argument(help="The brief folder (holding brie
 
 
 @app.callback()
-def _main(debug: Annotated[bool, typer.Option(
-        "--debug", help="Show a traceback for unexpected errors.")] = False) -> None:
+def _main(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show a traceback for unexpected errors.")
+    ] = False,
+) -> None:
     _options["debug"] = debug
 
 
 @app.command(short_help="Build the PDF and web page of every audience.")
 def build(
     content_dir: ContentDir = Path("content"),
-    audience: Annotated[list[str] | None, typer.Option(
-        "--audience", "-a", help="Build only this audience (repeatable).")] = None,
-    format: Annotated[list[FormatChoice] | None, typer.Option(
-        "--format", "-f", help="Build only this format (repeatable).")] = None,
+    audience: Annotated[
+        list[str] | None,
+        typer.Option("--audience", "-a", help="Build only this audience (repeatable)."),
+    ] = None,
+    format: Annotated[
+        list[FormatChoice] | None,
+        typer.Option("--format", "-f", help="Build only this format (repeatable)."),
+    ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="The output folder.")] = Path("build"),
-    force: Annotated[bool, typer.Option("--force", help="Rebuild even what is up to date.")
-                     ] = False,
-    jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", min=1, help="PDFs laid out at once (default: the cores).")] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild even what is up to date.")
+    ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="PDFs laid out at once (default: the cores)."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Name every output.")
-                       ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Name every output.")] = False,
 ) -> None:
     """Build every audience (or those named) to OUT/<audience>/brief.pdf and brief.html.
 
@@ -80,21 +90,33 @@ def build(
     from .progress import BuildDisplay
 
     with BuildDisplay(quiet=quiet, verbose=verbose) as display:
-        result = _run(lambda: run_build(content_dir, audiences=audience,
-                                        formats=[f.value for f in format or []], out_dir=out,
-                                        force=force, jobs=jobs, progress=display.update))
+        result = _run(
+            lambda: run_build(
+                content_dir,
+                audiences=audience,
+                formats=[f.value for f in format or []],
+                out_dir=out,
+                force=force,
+                jobs=jobs,
+                progress=display.update,
+            )
+        )
     if not quiet:
-        typer.echo(f"built {len(result.written)}, skipped {len(result.skipped)}, "
-                   f"in {result.seconds:.1f} s")
+        typer.echo(
+            f"built {len(result.written)}, skipped {len(result.skipped)}, in {result.seconds:.1f} s"
+        )
 
 
 @app.command(short_help="Validate, verify quotes and lint, without building.")
 def check(
     content_dir: ContentDir = Path("content"),
-    snapshots: Annotated[Path | None, typer.Option(
-        help="The snapshot folder (default: snapshots/ in the brief folder).")] = None,
-    format: Annotated[ReportFormat, typer.Option(
-        "--format", "-f", help="How to report findings.")] = ReportFormat.text,
+    snapshots: Annotated[
+        Path | None,
+        typer.Option(help="The snapshot folder (default: snapshots/ in the brief folder)."),
+    ] = None,
+    format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="How to report findings.")
+    ] = ReportFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
 ) -> None:
     """Validate the brief, verify every quote against its snapshot, and lint it."""
@@ -115,15 +137,18 @@ def new(folder: Annotated[Path, typer.Argument(help="A new or empty folder.")]) 
 
     for path in _run(lambda: create_brief(folder)):
         typer.echo(f"wrote {display_path(path)}")
-    typer.echo(f"next: briefgen check {display_path(folder)} && "
-               f"briefgen build {display_path(folder)}")
+    typer.echo(
+        f"next: briefgen check {display_path(folder)} && briefgen build {display_path(folder)}"
+    )
 
 
 @app.command(short_help="Preview a web page, rebuilt on every change.")
 def serve(
     content_dir: ContentDir = Path("content"),
-    audience: Annotated[str | None, typer.Option(
-        "--audience", "-a", help="The audience to preview (default: public).")] = None,
+    audience: Annotated[
+        str | None,
+        typer.Option("--audience", "-a", help="The audience to preview (default: public)."),
+    ] = None,
     port: Annotated[int, typer.Option(help="The port on 127.0.0.1 (0: any free one).")] = 8000,
 ) -> None:
     """Preview an audience's web page on localhost, rebuilt and reloaded on every change."""
@@ -159,17 +184,25 @@ def import_sources(
     for label, why in result.skipped:
         typer.echo(f"skipped {label!r}: {why}")
     if result.added:
-        typer.echo(f"grade each added source (reliability: A–F) in "
-                   f"{display_path(content_dir / 'sources.yaml')} before building")
+        typer.echo(
+            f"grade each added source (reliability: A–F) in "
+            f"{display_path(content_dir / 'sources.yaml')} before building"
+        )
 
 
 @app.command(short_help="Print the JSON Schema of the content files.")
 def schema(
-    name: Annotated[str | None, typer.Argument(
-        help="One content file: brief, sources, background, milestones, cooperation, "
-             "questions. All of them when left out.")] = None,
-    out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Write NAME.schema.json files into this folder instead.")] = None,
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            help="One content file: brief, sources, background, milestones, cooperation, "
+            "questions. All of them when left out."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write NAME.schema.json files into this folder instead."),
+    ] = None,
 ) -> None:
     """Print the JSON Schema of the content files, for editors' YAML language servers."""
     import json
@@ -220,8 +253,11 @@ def _run(action: Callable[[], T]) -> T:
     except Exception as exc:  # a bug in briefgen, not in the user's brief
         if _options["debug"]:
             traceback.print_exc()
-        typer.echo(f"internal error: {type(exc).__name__}: {exc} "
-                   "(run with --debug for details and please report it)", err=True)
+        typer.echo(
+            f"internal error: {type(exc).__name__}: {exc} "
+            "(run with --debug for details and please report it)",
+            err=True,
+        )
         raise typer.Exit(1) from None
 
 

@@ -22,14 +22,31 @@ from .load import load_yaml
 from .write import write_outputs
 
 # Reference types → the kinds of PRODUCT.md; anything else is left for the analyst.
-CSL_KINDS = {"article-newspaper": "news", "article-magazine": "news", "broadcast": "news",
-             "post-weblog": "blog", "post": "blog", "report": "analysis",
-             "article-journal": "analysis", "book": "analysis", "chapter": "analysis",
-             "legislation": "official", "legal_case": "official", "bill": "official",
-             "treaty": "official", "regulation": "official"}
-BIBTEX_KINDS = {"article": "analysis", "book": "analysis", "incollection": "analysis",
-                "report": "analysis", "techreport": "analysis", "phdthesis": "analysis",
-                "newspaper": "news"}
+CSL_KINDS = {
+    "article-newspaper": "news",
+    "article-magazine": "news",
+    "broadcast": "news",
+    "post-weblog": "blog",
+    "post": "blog",
+    "report": "analysis",
+    "article-journal": "analysis",
+    "book": "analysis",
+    "chapter": "analysis",
+    "legislation": "official",
+    "legal_case": "official",
+    "bill": "official",
+    "treaty": "official",
+    "regulation": "official",
+}
+BIBTEX_KINDS = {
+    "article": "analysis",
+    "book": "analysis",
+    "incollection": "analysis",
+    "report": "analysis",
+    "techreport": "analysis",
+    "phdthesis": "analysis",
+    "newspaper": "news",
+}
 
 
 @dataclass
@@ -59,8 +76,22 @@ def import_sources(file: Path, content_dir: Path) -> ImportResult:
         ref["id"] = unique_id(ref, taken)
         taken.add(ref["id"])
         seen |= {_key(ref.get("url")), _key(ref["title"])}
-        entries.append({k: ref[k] for k in ("id", "title", "author", "publisher", "published",
-                                             "accessed", "url", "kind") if ref.get(k)})
+        entries.append(
+            {
+                k: ref[k]
+                for k in (
+                    "id",
+                    "title",
+                    "author",
+                    "publisher",
+                    "published",
+                    "accessed",
+                    "url",
+                    "kind",
+                )
+                if ref.get(k)
+            }
+        )
         result.added.append(ref["id"])
     if entries:
         write_outputs({target: _appended(target, existing, entries, file).encode("utf-8")})
@@ -88,14 +119,21 @@ def _csl_items(file: Path) -> list[dict[str, Any]]:
 
 
 def _from_csl(item: dict[str, Any]) -> dict[str, Any]:
-    authors = [a.get("literal") or " ".join(p for p in (a.get("given"), a.get("family")) if p)
-               for a in item.get("author", []) if isinstance(a, dict)]
-    return {"_key": item.get("id"), "title": _text(item.get("title")),
-            "author": ", ".join(a for a in authors if a) or None,
-            "publisher": _text(item.get("publisher") or item.get("container-title")),
-            "published": _csl_date(item.get("issued")), "accessed": _csl_date(item.get("accessed"),
-                                                                              full=True),
-            "url": _web_url(item.get("URL")), "kind": CSL_KINDS.get(str(item.get("type")))}
+    authors = [
+        a.get("literal") or " ".join(p for p in (a.get("given"), a.get("family")) if p)
+        for a in item.get("author", [])
+        if isinstance(a, dict)
+    ]
+    return {
+        "_key": item.get("id"),
+        "title": _text(item.get("title")),
+        "author": ", ".join(a for a in authors if a) or None,
+        "publisher": _text(item.get("publisher") or item.get("container-title")),
+        "published": _csl_date(item.get("issued")),
+        "accessed": _csl_date(item.get("accessed"), full=True),
+        "url": _web_url(item.get("URL")),
+        "kind": CSL_KINDS.get(str(item.get("type"))),
+    }
 
 
 def _csl_date(value: Any, full: bool = False) -> str | None:
@@ -117,14 +155,22 @@ def _from_bibtex(file: Path) -> list[dict[str, Any]]:
         text = file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise UsageError(f"'{file}' is not UTF-8 text") from None
-    library = bibtexparser.parse_string(text, append_middleware=[  # type: ignore[attr-defined]
-        middlewares.LatexDecodingMiddleware(), middlewares.MonthIntMiddleware(True),
-        middlewares.SeparateCoAuthors(), middlewares.SplitNameParts(),
-        middlewares.MergeNameParts("first")])
+    library = bibtexparser.parse_string(
+        text,
+        append_middleware=[  # type: ignore[attr-defined]
+            middlewares.LatexDecodingMiddleware(),
+            middlewares.MonthIntMiddleware(True),
+            middlewares.SeparateCoAuthors(),
+            middlewares.SplitNameParts(),
+            middlewares.MergeNameParts("first"),
+        ],
+    )
     if library.failed_blocks:
         block = library.failed_blocks[0]
-        raise UsageError(f"{file}:{(block.start_line or 0) + 1}: not valid BibTeX: "
-                         f"{getattr(block, 'error', 'cannot be parsed')}")
+        raise UsageError(
+            f"{file}:{(block.start_line or 0) + 1}: not valid BibTeX: "
+            f"{getattr(block, 'error', 'cannot be parsed')}"
+        )
     return [_bib_entry(entry) for entry in library.entries]
 
 
@@ -136,18 +182,26 @@ def _bib_entry(entry: Any) -> dict[str, Any]:
     if re.fullmatch(r"\d{4}", year):
         published = year + (f"-{int(month):02d}" if month.isdigit() else "")
     accessed = str(fields.get("urldate", "")).strip()
-    return {"_key": entry.key, "title": _text(fields.get("title")),
-            "author": ", ".join(authors) if isinstance(authors, list) else _text(authors),
-            "publisher": _text(fields.get("publisher") or fields.get("organization")
-                               or fields.get("journal") or fields.get("institution")),
-            "published": published,
-            "accessed": accessed if re.fullmatch(r"\d{4}-\d{2}-\d{2}", accessed) else None,
-            "url": _web_url(fields.get("url")), "kind": BIBTEX_KINDS.get(entry.entry_type)}
+    return {
+        "_key": entry.key,
+        "title": _text(fields.get("title")),
+        "author": ", ".join(authors) if isinstance(authors, list) else _text(authors),
+        "publisher": _text(
+            fields.get("publisher")
+            or fields.get("organization")
+            or fields.get("journal")
+            or fields.get("institution")
+        ),
+        "published": published,
+        "accessed": accessed if re.fullmatch(r"\d{4}-\d{2}-\d{2}", accessed) else None,
+        "url": _web_url(fields.get("url")),
+        "kind": BIBTEX_KINDS.get(entry.entry_type),
+    }
 
 
 def unique_id(ref: dict[str, Any], taken: Iterable[str]) -> str:
     """'doe-2013' from the first author (or publisher, or title word) and the year."""
-    who = (ref.get("author") or ref.get("publisher") or ref.get("title") or "source")
+    who = ref.get("author") or ref.get("publisher") or ref.get("title") or "source"
     word = _slug(re.split(r"[,;]", who)[0].split()[-1] if ref.get("author") else who.split()[0])
     year = (ref.get("published") or "")[:4]
     base = "-".join(p for p in (word or "source", year) if p)
@@ -186,14 +240,19 @@ def _existing(target: Path) -> list[dict[str, Any]]:
     return [s for s in data if isinstance(s, dict)] if isinstance(data, list) else []
 
 
-def _appended(target: Path, existing: list[dict[str, Any]], entries: list[dict[str, Any]],
-              origin: Path) -> str:
+def _appended(
+    target: Path, existing: list[dict[str, Any]], entries: list[dict[str, Any]], origin: Path
+) -> str:
     """The file's text with the new entries after it; comments and layout are kept."""
     text = target.read_text(encoding="utf-8-sig") if target.is_file() else ""
     if not existing and not text.strip().startswith(("-", "#")) and text.strip():
         text = ""  # a file holding an empty flow list, `[]`
     block = yaml.safe_dump(entries, sort_keys=False, allow_unicode=True, width=100)
-    block = re.sub(r"^(- id: .*)$", r"\1\n  # reliability: A–F — grade this source before building",
-                   block, flags=re.M)
+    block = re.sub(
+        r"^(- id: .*)$",
+        r"\1\n  # reliability: A–F — grade this source before building",
+        block,
+        flags=re.M,
+    )
     header = f"\n# Imported from {origin.name}: give each source a reliability grade.\n"
     return (text.rstrip("\n") + "\n" if text.strip() else "") + header + block

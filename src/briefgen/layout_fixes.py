@@ -30,8 +30,9 @@ APPLIED: set[str] = set()
 ORIGINALS: dict[str, tuple[Any, str, Any]] = {}
 
 _REPORT = "report = not context.in_column and can_break_now and not could_break_before"
-_KEEP_PLACED = (" and all(note.style['footnote_policy'] == 'auto'"
-                " for note in context.current_page_footnotes)")
+_KEEP_PLACED = (
+    " and all(note.style['footnote_policy'] == 'auto' for note in context.current_page_footnotes)"
+)
 
 
 def apply() -> set[str]:
@@ -70,8 +71,10 @@ def _sum_note_heights() -> bool:
     except (OSError, TypeError):
         return False
     # What the replacement takes over: the area's height and the page bottom.
-    if not all(name in source for name in ("current_page_footnotes", "page_bottom",
-                                           "current_footnote_area.height")):
+    if not all(
+        name in source
+        for name in ("current_page_footnotes", "page_bottom", "current_footnote_area.height")
+    ):
         return False
 
     def update_footnote_area(context: Any) -> bool:
@@ -102,20 +105,25 @@ def _stacks_by_sum(area: Any, notes: list[Any]) -> bool:
     be blocks of inline content without vertical margins, as briefgen's are:
     the case the byte-for-byte test covers. Anything else goes to WeasyPrint.
     """
-    if area.style["height"] != "auto" or area.max_height != inf or area.min_height not in (
-            0, "auto"):
+    if (
+        area.style["height"] != "auto"
+        or area.max_height != inf
+        or area.min_height not in (0, "auto")
+    ):
         return False
-    return all(note.style["footnote_display"] == "block"
-               and note.style["margin_top"].value == 0
-               and note.style["margin_bottom"].value == 0
-               and _inline_only(note) for note in notes)
+    return all(
+        note.style["footnote_display"] == "block"
+        and note.style["margin_top"].value == 0
+        and note.style["margin_bottom"].value == 0
+        and _inline_only(note)
+        for note in notes
+    )
 
 
 def _inline_only(note: Any) -> bool:
     from weasyprint.formatting_structure.boxes import BlockLevelBox
 
-    return not any(isinstance(box, BlockLevelBox) for box in note.descendants()
-                   if box is not note)
+    return not any(isinstance(box, BlockLevelBox) for box in note.descendants() if box is not note)
 
 
 def _note_height(context: Any, area: Any, note: Any) -> tuple[float, float]:
@@ -132,8 +140,9 @@ def _note_height(context: Any, area: Any, note: Any) -> tuple[float, float]:
     if key not in cache:
         others, area.children = area.children, [note]
         try:
-            laid = block_level_layout(context, build.create_anonymous_boxes(area.deepcopy()),
-                                      -inf, None, area.page)[0]
+            laid = block_level_layout(
+                context, build.create_anonymous_boxes(area.deepcopy()), -inf, None, area.page
+            )[0]
         finally:
             area.children = others
         # The note is kept in the entry so that its id cannot be reused.

@@ -90,8 +90,11 @@ class _Checks:
         value = super().construct_scalar(node)  # type: ignore[misc]
         found = CONTROL.search(value) if isinstance(value, str) else None
         if found:
-            self._problem(node, f"control character U+{ord(found[0]):04X} is not allowed "
-                          "(not even escaped): remove it")
+            self._problem(
+                node,
+                f"control character U+{ord(found[0]):04X} is not allowed "
+                "(not even escaped): remove it",
+            )
         return value
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -189,7 +192,10 @@ def read_text(path: Path) -> str:
         raise ContentError(
             [
                 Problem(
-                    path, None, None, "",
+                    path,
+                    None,
+                    None,
+                    "",
                     f"file is {size:,} bytes; the limit is {limit} MiB: split or shorten it",
                 )
             ]

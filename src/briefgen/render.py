@@ -49,15 +49,21 @@ def make_environment(audience: Audience) -> SandboxedEnvironment:
 @functools.lru_cache(maxsize=32)
 def _environment(dirs: tuple[Path, ...]) -> SandboxedEnvironment:
     builtin = builtin_templates()
-    loader = jinja2.ChoiceLoader([
-        *(ConfinedLoader(d) for d in dirs),
-        ConfinedLoader(builtin / "_common"),
-        jinja2.PrefixLoader({"builtin": ConfinedLoader(builtin)}),
-    ])
+    loader = jinja2.ChoiceLoader(
+        [
+            *(ConfinedLoader(d) for d in dirs),
+            ConfinedLoader(builtin / "_common"),
+            jinja2.PrefixLoader({"builtin": ConfinedLoader(builtin)}),
+        ]
+    )
     # Sandboxed: templates in a brief folder are content from many hands.
-    env = SandboxedEnvironment(loader=loader, autoescape=True,
-                               undefined=jinja2.StrictUndefined,
-                               trim_blocks=True, lstrip_blocks=True)
+    env = SandboxedEnvironment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["statement"] = statement_html
     env.filters["with_note"] = with_note
     env.filters["smart"] = smart_quotes
@@ -79,8 +85,10 @@ class ConfinedLoader(jinja2.FileSystemLoader):
         source, filename, uptodate = super().get_source(environment, template)
         real = Path(filename).resolve()
         if not real.is_relative_to(self.folder):
-            raise TemplateError(f"{display_path(Path(filename))}: the template links to "
-                                f"{real}, outside its folder: copy the file into the folder")
+            raise TemplateError(
+                f"{display_path(Path(filename))}: the template links to "
+                f"{real}, outside its folder: copy the file into the folder"
+            )
         return source, filename, uptodate
 
 
@@ -104,7 +112,7 @@ def with_note(text: Markup, call: Markup) -> Markup:
     cut = html.rfind(" ")
     while cut != -1 and html[cut:].count("</em>") > html[cut:].count("<em>"):
         cut = html.rfind(" ", 0, cut)  # never split inside an emphasis
-    joined = Markup('<span class="nobreak">{}{}</span>').format(Markup(html[cut + 1:]), call)
+    joined = Markup('<span class="nobreak">{}{}</span>').format(Markup(html[cut + 1 :]), call)
     return Markup(html[: cut + 1]) + joined
 
 
@@ -147,8 +155,9 @@ def render_html(content: Content, audience: Audience, medium: Medium) -> str:
         "cited_by": citing_statements(content),
         "created": created_date(content),
         "fonts_url": (builtin_templates() / "_common" / "fonts").resolve().as_uri() + "/",
-        "timeline": lambda: timeline_svg(content.milestones,
-                                         lambda d: long_date(d, content.brief.lang)),
+        "timeline": lambda: timeline_svg(
+            content.milestones, lambda d: long_date(d, content.brief.lang)
+        ),
     }
     try:
         html = env.get_template(ENTRY_TEMPLATE).render(context)

@@ -52,8 +52,9 @@ class Preview:
             page = error_page(exc.lines())
         with self._lock:
             self.version += 1
-            self.page = page.replace("</body>", RELOAD % {"version": self.version} + "</body>"
-                                     ).encode()
+            self.page = page.replace(
+                "</body>", RELOAD % {"version": self.version} + "</body>"
+            ).encode()
 
     def _render(self) -> str:
         content, _ = load_content(self.content_dir)
@@ -69,11 +70,13 @@ class Preview:
 
 def error_page(lines: list[str]) -> str:
     items = "".join(f"<li><code>{escape(line)}</code></li>" for line in lines)
-    return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<title>briefgen: the brief has errors</title></head><body>"
-            "<main style=\"font-family: sans-serif; max-width: 60rem; margin: 2rem auto\">"
-            "<h1>The brief has errors</h1><p>Fix them and save; this page reloads.</p>"
-            f"<ul>{items}</ul></main></body></html>")
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        "<title>briefgen: the brief has errors</title></head><body>"
+        '<main style="font-family: sans-serif; max-width: 60rem; margin: 2rem auto">'
+        "<h1>The brief has errors</h1><p>Fix them and save; this page reloads.</p>"
+        f"<ul>{items}</ul></main></body></html>"
+    )
 
 
 def make_server(preview: Preview, port: int) -> ThreadingHTTPServer:
@@ -106,8 +109,14 @@ def watch(preview: Preview, stop: threading.Event, ready: threading.Event) -> No
 
     folders = [preview.content_dir, builtin_templates()]
     # yield_on_timeout: the first (empty) batch says the watches are in place.
-    for changes in watch_files(*folders, stop_event=stop, debounce=150, raise_interrupt=False,
-                               yield_on_timeout=True, rust_timeout=200):
+    for changes in watch_files(
+        *folders,
+        stop_event=stop,
+        debounce=150,
+        raise_interrupt=False,
+        yield_on_timeout=True,
+        rust_timeout=200,
+    ):
         ready.set()
         if changes:
             preview.rebuild()

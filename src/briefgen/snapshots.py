@@ -14,9 +14,27 @@ SUFFIXES = (".txt", ".html", ".htm", ".pdf")
 
 # What may differ between a source and a faithful quotation of it: Unicode
 # forms (NFKC), curly vs straight quotes, dash variants and spacing.
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
-                         "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"',
-                         "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-"})
+_QUOTES = str.maketrans(
+    {
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "‛": "'",
+        "′": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "‟": '"',
+        "″": '"',
+        "‐": "-",
+        "‑": "-",
+        "‒": "-",
+        "–": "-",
+        "—": "-",
+        "―": "-",
+        "−": "-",
+    }
+)
 _SPACE = re.compile(r"\s+")
 _HYPHENATED = re.compile(r"(\w)[-‐­]\n\s*(\w)")
 
@@ -70,9 +88,37 @@ def snapshot_text(path: Path) -> str:
 
 # Text inside these is not shown to a reader; `head` holds the title and metadata.
 _HIDDEN = {"script", "style", "template", "noscript", "head", "title", "svg", "math"}
-_BLOCKS = {"p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
-           "section", "article", "blockquote", "header", "footer", "ul", "ol", "table",
-           "main", "nav", "aside", "figure", "figcaption", "dd", "dt", "pre"}
+_BLOCKS = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "tr",
+    "td",
+    "th",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "blockquote",
+    "header",
+    "footer",
+    "ul",
+    "ol",
+    "table",
+    "main",
+    "nav",
+    "aside",
+    "figure",
+    "figcaption",
+    "dd",
+    "dt",
+    "pre",
+}
 
 
 def html_text(html: str) -> str:
@@ -116,8 +162,9 @@ def pdf_text(path: Path) -> str:
     and a PDF the parser fails on for any reason is unreadable, never a crash.
     """
     if path.stat().st_size > MAX_PDF_BYTES:
-        raise SnapshotError(f"'{path.name}' is over {MAX_PDF_BYTES // 2**20} MiB: "
-                            "save the pages that are quoted")
+        raise SnapshotError(
+            f"'{path.name}' is over {MAX_PDF_BYTES // 2**20} MiB: save the pages that are quoted"
+        )
     from pypdf import PdfReader
     from pypdf.errors import LimitReachedError
 
@@ -126,22 +173,28 @@ def pdf_text(path: Path) -> str:
     try:
         reader = PdfReader(path)
         if len(reader.pages) > MAX_PDF_PAGES:
-            raise SnapshotError(f"'{path.name}' has over {MAX_PDF_PAGES:,} pages: "
-                                "save the pages that are quoted")
+            raise SnapshotError(
+                f"'{path.name}' has over {MAX_PDF_PAGES:,} pages: save the pages that are quoted"
+            )
         for page in reader.pages:
             texts.append(page.extract_text() or "")
             size += len(texts[-1])
             if size > MAX_TEXT_CHARS:
-                raise SnapshotError(f"'{path.name}' holds over {MAX_TEXT_CHARS:,} characters "
-                                    "of text: save the pages that are quoted")
+                raise SnapshotError(
+                    f"'{path.name}' holds over {MAX_TEXT_CHARS:,} characters "
+                    "of text: save the pages that are quoted"
+                )
     except LimitReachedError:
-        raise SnapshotError(f"'{path.name}' expands to more data than a PDF snapshot may "
-                            "(a decompression bomb?): save the source again") from None
+        raise SnapshotError(
+            f"'{path.name}' expands to more data than a PDF snapshot may "
+            "(a decompression bomb?): save the source again"
+        ) from None
     except SnapshotError:
         raise
     except Exception as exc:  # noqa: BLE001  (a parser of files from anywhere: any failure is "unreadable")
-        raise SnapshotError(f"'{path.name}' cannot be read as PDF: "
-                            f"{type(exc).__name__}: {exc}") from None
+        raise SnapshotError(
+            f"'{path.name}' cannot be read as PDF: {type(exc).__name__}: {exc}"
+        ) from None
     return _HYPHENATED.sub(r"\1\2", "\n".join(texts))
 
 

@@ -68,8 +68,15 @@ def timeline_svg(milestones: list[Milestone], date_label: object) -> Markup:
         'aria-labelledby="timeline-title timeline-desc">'
         '<title id="timeline-title">Timeline of milestones, {a}–{b}</title>'
         '<desc id="timeline-desc">{d}</desc>{body}</svg>'
-    ).format(w=WIDTH, h=height, a=first, b=last - 1, d=summary, body=Markup("").join(parts),
-             font=Markup(FONT))
+    ).format(
+        w=WIDTH,
+        h=height,
+        a=first,
+        b=last - 1,
+        d=summary,
+        body=Markup("").join(parts),
+        font=Markup(FONT),
+    )
 
 
 def _place(points: list[tuple[float, Milestone]], date_label: object) -> list[Label]:
@@ -95,13 +102,21 @@ def _axis(first: int, last: int, span: int, y: float) -> Markup:
     ticks = []
     for year in range(first, last + 1):
         x = MARGIN + (year - first) / span * (WIDTH - 2 * MARGIN)
-        ticks.append(Markup('<line x1="{x:.1f}" y1="{y}" x2="{x:.1f}" y2="{y2}" stroke="{c}" '
-                            'stroke-width="0.8"/>').format(x=x, y=y, y2=y + 4, c=INK))
+        ticks.append(
+            Markup(
+                '<line x1="{x:.1f}" y1="{y}" x2="{x:.1f}" y2="{y2}" stroke="{c}" '
+                'stroke-width="0.8"/>'
+            ).format(x=x, y=y, y2=y + 4, c=INK)
+        )
         if (year - first) % step == 0 and year < last:
-            ticks.append(Markup('<text x="{x:.1f}" y="{y}" fill="{c}" text-anchor="middle">'
-                                '{year}</text>').format(x=x, y=y + 16, year=year, c=MUTED))
-    return Markup('<line x1="{a}" y1="{y}" x2="{b}" y2="{y}" stroke="{c}" stroke-width="1.2"/>'
-                  ).format(a=MARGIN, b=WIDTH - MARGIN, y=y, c=INK) + Markup("").join(ticks)
+            ticks.append(
+                Markup(
+                    '<text x="{x:.1f}" y="{y}" fill="{c}" text-anchor="middle">{year}</text>'
+                ).format(x=x, y=y + 16, year=year, c=MUTED)
+            )
+    return Markup(
+        '<line x1="{a}" y1="{y}" x2="{b}" y2="{y}" stroke="{c}" stroke-width="1.2"/>'
+    ).format(a=MARGIN, b=WIDTH - MARGIN, y=y, c=INK) + Markup("").join(ticks)
 
 
 def _top(label: Label, axis_y: float) -> float:
@@ -109,9 +124,10 @@ def _top(label: Label, axis_y: float) -> float:
 
 
 def _stem(label: Label, axis_y: float) -> Markup:
-    return Markup('<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{axis}" stroke="{rule}"/>'
-                  '<circle cx="{x:.1f}" cy="{axis}" r="3.5" fill="{accent}"/>').format(
-        x=label.x, top=_top(label, axis_y) - 9, axis=axis_y, rule=RULE, accent=ACCENT)
+    return Markup(
+        '<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{axis}" stroke="{rule}"/>'
+        '<circle cx="{x:.1f}" cy="{axis}" r="3.5" fill="{accent}"/>'
+    ).format(x=label.x, top=_top(label, axis_y) - 9, axis=axis_y, rule=RULE, accent=ACCENT)
 
 
 def _label(label: Label, axis_y: float) -> Markup:
@@ -121,11 +137,22 @@ def _label(label: Label, axis_y: float) -> Markup:
     left = label.x + 2 if label.anchor == "start" else label.x - label.width - 2
     lines = Markup("").join(
         Markup('<tspan x="{x:.1f}" dy="{dy}">{t}</tspan>').format(x=label.x + dx, dy=12, t=line)
-        for line in label.lines)
+        for line in label.lines
+    )
     return Markup(
         '<rect x="{left:.1f}" y="{rt:.1f}" width="{w:.1f}" height="{h}" fill="#ffffff"/>'
         '<text text-anchor="{anchor}" fill="{ink}"><tspan x="{tx:.1f}" y="{top}" '
         'font-weight="700" fill="{accent}">{date}</tspan>{lines}</text>'
-    ).format(left=left, rt=top - 9, w=label.width, h=12 * (len(label.lines) + 1) + 2,
-             anchor=label.anchor, tx=label.x + dx, top=top, date=escape(label.date),
-             lines=lines, accent=ACCENT, ink=INK)
+    ).format(
+        left=left,
+        rt=top - 9,
+        w=label.width,
+        h=12 * (len(label.lines) + 1) + 2,
+        anchor=label.anchor,
+        tx=label.x + dx,
+        top=top,
+        date=escape(label.date),
+        lines=lines,
+        accent=ACCENT,
+        ink=INK,
+    )

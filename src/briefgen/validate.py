@@ -41,8 +41,9 @@ def _read_files(content_dir: Path) -> tuple[dict[str, Document], list[Problem]]:
         path = content_dir / f"{key}.yaml"
         if not path.is_file():
             if key in REQUIRED_FILES:
-                problems.append(Problem(path, None, None, "",
-                                        f"missing: a brief folder needs {key}.yaml"))
+                problems.append(
+                    Problem(path, None, None, "", f"missing: a brief folder needs {key}.yaml")
+                )
             continue
         try:
             doc = load_yaml(path)
@@ -64,7 +65,10 @@ def field_path(key: str, loc: Loc) -> str:
 
 
 # Validation errors that have a lint code of their own (see the README's table).
-CODED_ERRORS = {"snapshot_outside": "snapshot-outside", "snapshot_unreadable": "snapshot-unreadable"}
+CODED_ERRORS = {
+    "snapshot_outside": "snapshot-outside",
+    "snapshot_unreadable": "snapshot-unreadable",
+}
 
 
 def _schema_problem(key: str, doc: Document, err: ErrorDetails) -> Problem:
@@ -98,8 +102,11 @@ def _quote_hint(doc: Document, loc: Loc, err: ErrorDetails) -> str | None:
         return None
     if err["type"] not in ("string_type", "model_type", "dict_type", "literal_error"):
         return None
-    what = ("true" if value else "false") if isinstance(value, bool) else (
-        "a number" if isinstance(value, (int, float)) else "a date")
+    what = (
+        ("true" if value else "false")
+        if isinstance(value, bool)
+        else ("a number" if isinstance(value, (int, float)) else "a date")
+    )
     return f"'{written}' is read as {what}, not as text: put it in quotes (\"{written}\")"
 
 
@@ -108,7 +115,7 @@ def _message(loc: Loc, err: ErrorDetails) -> str:
     if kind in ("model_type", "dict_type") and err.get("input") is None and not loc:
         return "the file is empty: it needs at least a title and a date"
     if kind in ("model_type", "dict_type"):
-        return (f"expected a mapping of keys and values here (got {_shown(err.get('input'))})")
+        return f"expected a mapping of keys and values here (got {_shown(err.get('input'))})"
     if kind == "list_type" and not loc:
         return f"expected a list of items, each starting with '- ' (got {_shown(err.get('input'))})"
     if kind == "too_short" and loc and loc[-1] == "sources":
@@ -120,9 +127,20 @@ def _message(loc: Loc, err: ErrorDetails) -> str:
     if kind == "string_pattern_mismatch" and loc and loc[-1] == "lang":
         return f"'{err['input']}' is not a BCP 47 language tag such as 'en' or 'en-GB'"
     message = err["msg"].removeprefix("Value error, ")
-    if kind in ("literal_error", "int_parsing", "date_parsing", "date_from_datetime_parsing",
-                "string_type", "list_type", "model_type", "dict_type", "less_than_equal",
-                "greater_than_equal", "date_type", "missing"):
+    if kind in (
+        "literal_error",
+        "int_parsing",
+        "date_parsing",
+        "date_from_datetime_parsing",
+        "string_type",
+        "list_type",
+        "model_type",
+        "dict_type",
+        "less_than_equal",
+        "greater_than_equal",
+        "date_type",
+        "missing",
+    ):
         message = f"{message} (got {_shown(err.get('input'))})"
     return message
 
@@ -174,21 +192,25 @@ def _unwrap(tp: Any) -> Any:
 
 def cross_check(content: Content, documents: dict[str, Document]) -> list[Problem]:
     """What one file alone cannot show: unique ids and cited ids that exist."""
-    problems = _duplicate_ids(documents["sources"], "sources",
-                              [s.id for s in content.sources])
+    problems = _duplicate_ids(documents["sources"], "sources", [s.id for s in content.sources])
     for key in ("cooperation", "questions"):
         if key in documents:
-            problems += _duplicate_ids(documents[key], key,
-                                       [item.id for item in getattr(content, key)])
+            problems += _duplicate_ids(
+                documents[key], key, [item.id for item in getattr(content, key)]
+            )
     known = sorted(s.id for s in content.sources)
     for key, loc, statement in located_statements(content):
         for k, citation in enumerate(statement.sources):
             if citation.source not in known:
                 cite_loc = (*loc, "sources", k)
-                problems.append(documents[key].problem(
-                    cite_loc, field_path(key, cite_loc),
-                    f"unknown source '{citation.source}' ({_known(known, citation.source)})",
-                    code="unknown-source"))
+                problems.append(
+                    documents[key].problem(
+                        cite_loc,
+                        field_path(key, cite_loc),
+                        f"unknown source '{citation.source}' ({_known(known, citation.source)})",
+                        code="unknown-source",
+                    )
+                )
     return problems
 
 
@@ -198,9 +220,14 @@ def _duplicate_ids(doc: Document, key: str, ids: list[str]) -> list[Problem]:
     for i, item_id in enumerate(ids):
         if item_id in first:
             line, _ = doc.position((first[item_id], "id"))
-            problems.append(doc.problem((i, "id"), field_path(key, (i, "id")),
-                                        f"duplicate id '{item_id}' (first used at line {line}): "
-                                        "ids must be unique", code="duplicate-id"))
+            problems.append(
+                doc.problem(
+                    (i, "id"),
+                    field_path(key, (i, "id")),
+                    f"duplicate id '{item_id}' (first used at line {line}): ids must be unique",
+                    code="duplicate-id",
+                )
+            )
         first.setdefault(item_id, i)
     return problems
 

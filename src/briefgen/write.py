@@ -31,8 +31,10 @@ def write_outputs(outputs: Mapping[Path, bytes]) -> None:
     except OSError as exc:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
-        raise OutputError(f"{exc.filename or ''}: could not write the outputs "
-                          f"({exc.strerror or exc}); earlier outputs are unchanged") from None
+        raise OutputError(
+            f"{exc.filename or ''}: could not write the outputs "
+            f"({exc.strerror or exc}); earlier outputs are unchanged"
+        ) from None
 
 
 def _stage(path: Path, data: bytes) -> Path:
