@@ -61,6 +61,13 @@ def quoted_brief(
     return content
 
 
+def requoted(content: Path, old: str, new: str) -> Path:
+    """The brief of `quoted_brief` with its quote changed."""
+    questions = content / "questions.yaml"
+    questions.write_text(questions.read_text().replace(f"'{old}'", f"'{new}'"))
+    return content
+
+
 def codes(content: Path) -> list[str]:
     return [f.code for f in check(content)]
 
@@ -188,12 +195,117 @@ def test_normalise_changes_only_spacing_marks_dashes_and_forms() -> None:
     assert normalise(" “a’s”\n\t b — c ﬁ ") == '"a\'s" b - c fi'
 
 
+@pytest.mark.parametrize(
+    ("written", "quoted"),
+    [
+        ("costs rose to 10⁵ yen", "costs rose to 105 yen"),  # a superscript is a power
+        ("H₂O supply", "H2O supply"),
+        ("a ½ share", "a 12 share"),
+        ("step ② failed", "step 2 failed"),
+    ],
+)
+def test_forms_that_mean_something_else_do_not_match(
+    brief_dir: Callable[..., Path], written: str, quoted: str
+) -> None:
+    content = quoted_brief(brief_dir, quoted, data=written.encode())
+    assert codes(content) == ["quote-not-found"]
+    assert codes(requoted(content, quoted, written)) == []
+
+
+def test_widths_and_ligatures_still_fold(brief_dir: Callable[..., Path]) -> None:
+    content = quoted_brief(brief_dir, "NATO office", data="ＮＡＴＯ oﬃce".encode())
+    assert codes(content) == []
+
+
+def test_html_snapshot_is_parsed_as_a_browser_would(brief_dir: Callable[..., Path]) -> None:
+    # No </head>, text hidden four ways: none of it is visible, the paragraph is.
+    page = (
+        b"<title>T</title><meta charset=utf-8><p>The visible sentence.</p>"
+        b"<div hidden>The hidden sentence.</div><template>The template sentence.</template>"
+        b"<noscript>The noscript sentence.</noscript>"
+        b"<p style='display: none'>The undisplayed sentence.</p>"
+    )
+    text = html_text(page.decode())
+    assert "The visible sentence." in text
+    content = quoted_brief(brief_dir, "The visible sentence.", "page.html", page)
+    assert codes(content) == []
+    quote = "The visible sentence."
+    for word in ("hidden", "template", "noscript", "undisplayed"):
+        assert f"The {word} sentence" not in text
+        assert codes(requoted(content, quote, f"The {word} sentence.")) == ["quote-not-found"]
+        quote = f"The {word} sentence."
+
+
+def test_pdf_decompression_bomb_is_unreadable_not_a_hang(brief_dir: Callable[..., Path]) -> None:
+    import zlib
+
+    stream = zlib.compress(b" " * 90_000_000, 9)  # 90 MB of nothing, in under 100 kB
+    head = (
+        b"%PDF-1.7\n1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n"
+        b"2 0 obj <</Type/Pages/Kids[3 0 R]/Count 1>> endobj\n"
+        b"3 0 obj <</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R>> endobj\n"
+    )
+    pdf = (
+        head + b"4 0 obj <</Length " + str(len(stream)).encode() + b"/Filter/FlateDecode>>"
+        b"stream\n" + stream + b"\nendstream endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
+    )
+    findings = check(quoted_brief(brief_dir, "x", "bomb.pdf", pdf))
+    assert [f.code for f in findings] == ["snapshot-unreadable"]
+    assert "bomb.pdf" in findings[0].problem.message
+
+
+# --- the snapshot folder ------------------------------------------------------
+
+
+def test_no_snapshot_folder_is_a_note_that_never_fails(
+    brief_dir: Callable[..., Path], runner: CliRunner
+) -> None:
+    content = quoted_brief(brief_dir, "We will")
+    for path in (content / "snapshots").iterdir():
+        path.unlink()
+    (content / "snapshots").rmdir()
+    result = runner.invoke(app, ["check", str(content), "--strict"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "note[quotes-not-verified]: 1 quote not verified: no snapshot folder; pass --snapshots DIR"
+    ) in result.output
+    assert result.output.endswith("0 errors, 0 warnings, 1 note\n")
+    github = runner.invoke(app, ["check", str(content), "--format", "github", "--strict"])
+    assert github.exit_code == 0 and github.output.startswith("::notice ::1 quote not verified")
+
+
+def test_a_snapshot_folder_linked_out_of_the_brief_is_refused(
+    brief_dir: Callable[..., Path], tmp_path: Path
+) -> None:
+    content = quoted_brief(brief_dir, "We will")
+    elsewhere = tmp_path / "elsewhere"
+    (content / "snapshots").rename(elsewhere)
+    (content / "snapshots").symlink_to(elsewhere, target_is_directory=True)
+    findings = check(content)
+    assert [f.code for f in findings] == ["snapshot-outside"]
+    assert "pass --snapshots DIR" in findings[0].problem.message
+    # Named on the command line, the same folder is the user's choice.
+    assert codes_with(content, elsewhere) == []
+
+
+def codes_with(content: Path, snapshots: Path) -> list[str]:
+    return [f.code for f in check(content, snapshots)]
+
+
 # --- lints: one brief that triggers each, the clean brief that does not ------
+
+BACKGROUND = """\
+- heading: Context
+  statements:
+    - text: Another source says more.
+      sources: [restricted-source]
+"""
 
 
 def lint_brief(make: Callable[..., Path], **files: str) -> Path:
+    """A brief that lints clean, with the files given replaced."""
     content = quoted_brief(make, "We will")
-    for name, text in files.items():
+    for name, text in {"background": BACKGROUND, **files}.items():
         (content / f"{name}.yaml").write_text(text, encoding="utf-8")
     return content
 
@@ -235,6 +347,29 @@ def test_weak_evidence_for_a_milestone(brief_dir: Callable[..., Path]) -> None:
         background="[]\n",
     )
     assert codes(content) == ["weak-evidence"]
+
+
+def test_invisible_statement(brief_dir: Callable[..., Path]) -> None:
+    # The minister, the only audience cleared for RESTRICTED, has no background section.
+    content = lint_brief(brief_dir, background=BACKGROUND + "      marking: RESTRICTED\n")
+    findings = check(content)
+    assert [f.code for f in findings] == ["invisible-statement"]
+    assert findings[0].problem.message.startswith(
+        "no audience will show this statement: it is RESTRICTED and no audience that shows "
+        "background is cleared for that"
+    )
+
+
+def test_unknown_citation_style_suggests_close_names(
+    brief_dir: Callable[..., Path], runner: CliRunner
+) -> None:
+    content = lint_brief(brief_dir, brief=BRIEF + "citation_style: apa-7th\n")
+    for command in (["check"], ["build", "-o", str(content / "out")]):
+        result = runner.invoke(app, [*command, str(content)])
+        assert result.exit_code == 1
+        assert "brief.yaml:6:17: " in result.output
+        assert "unknown citation style 'apa-7th': did you mean" in result.output
+        assert "'apa'" in result.output
 
 
 def test_doubtful_judgment(brief_dir: Callable[..., Path]) -> None:

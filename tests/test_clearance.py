@@ -34,7 +34,7 @@ def test_source_cited_only_by_restricted_statements_is_not_listed(canary_build: 
 
 def test_section_emptied_by_the_filter_disappears(canary_build: Path) -> None:
     html = (canary_build / "public" / "brief.html").read_text(encoding="utf-8")
-    assert "CANARYRESTRICTEDHEADING" not in html
+    assert "CANARYINTERNALHEADING" not in html
     assert "Open background" in html
 
 

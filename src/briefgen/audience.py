@@ -128,7 +128,7 @@ def filter_content(content: Content, config: AudienceConfig) -> Content:
     parts["milestones"] = sorted(parts["milestones"], key=lambda m: date_order(m.date))
     if config.max_milestones:
         parts["milestones"] = parts["milestones"][-config.max_milestones :]
-    filtered = Content(brief=brief, sources=content.sources, **parts)
+    filtered = content.model_copy(update={"brief": brief, **parts})
     cited = {c.source for s in all_statements(filtered) for c in s.sources}
     return filtered.model_copy(update={"sources": [s for s in content.sources if s.id in cited]})
 

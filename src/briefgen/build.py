@@ -146,6 +146,9 @@ def plan(
 
 def input_key(visible: Content, audience: Audience, fmt: str) -> str:
     """A hash of everything the output depends on."""
+    from .citations import style_file
+
+    style = style_file(visible.brief.citation_style, visible.folder)
     key = hashlib.sha256()
     for part in (
         fmt,
@@ -153,6 +156,7 @@ def input_key(visible: Content, audience: Audience, fmt: str) -> str:
         audience.config.model_dump_json(),
         visible.model_dump_json(),
         templates_digest(audience.dirs),
+        digest(style.read_bytes()),  # a brief's own .csl file may change
         tool_versions(),
         os.environ.get("SOURCE_DATE_EPOCH", ""),
     ):
@@ -225,25 +229,30 @@ def engine_processes() -> Any:
 
 
 def render_job(job: Job) -> bytes:
-    from .render import render_html
+    from .render import check_loads, render_html
 
     if job.fmt == "html":
-        return render_html(job.content, job.audience, "web").encode()
+        html = render_html(job.content, job.audience, "web")
+        check_loads(html, job.audience, "web")
+        return html.encode()
     return _layout(*print_job(job))
 
 
-def print_job(job: Job) -> tuple[str, Path, list[Path]]:
-    """The print HTML, its base folder, and the folders it may load files from."""
-    from .render import asset_base, asset_roots, render_html
+def print_job(job: Job) -> tuple[str, Audience]:
+    """The print HTML and its audience: what a PDF worker needs."""
+    from .render import render_html
 
-    print_html = render_html(job.content, job.audience, "print")
-    return print_html, asset_base(job.audience), asset_roots(job.audience)
+    return render_html(job.content, job.audience, "print"), job.audience
 
 
-def _layout(print_html: str, base_dir: Path, roots: list[Path]) -> bytes:
+def _layout(print_html: str, audience: Audience) -> bytes:
+    """Check what the page loads, then lay it out: both in the PDF worker, off the
+    critical path of the main process."""
     from .pdf import render_pdf  # WeasyPrint loads only when a PDF is made
+    from .render import asset_base, asset_roots, check_loads
 
-    return render_pdf(print_html, base_dir, roots)
+    check_loads(print_html, audience, "print")
+    return render_pdf(print_html, asset_base(audience), asset_roots(audience))
 
 
 def _done(job: Job, data: bytes, progress: Progress | None) -> bytes:

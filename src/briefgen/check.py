@@ -12,13 +12,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .errors import ContentError, Problem, UsageError, display_path
+from .audience import Audience, find_audiences
+from .errors import (
+    BriefgenError,
+    ContentError,
+    Problem,
+    TemplateError,
+    UsageError,
+    display_path,
+    printable,
+)
 from .load import Document
 from .models import Content, Statement, located_statements
 from .snapshots import SnapshotError, closest_passage, normalise, snapshot_text
 from .validate import field_path, load_content
 
-Severity = Literal["error", "warning"]
+# A note tells what was not done (quotes left unverified) and never fails a check.
+Severity = Literal["error", "warning", "note"]
 WEAK = {"D", "E", "F"}
 
 
@@ -46,18 +56,25 @@ class Finding:
 
 @dataclass
 class Review:
-    """What every lint looks at: the content, where each value stands, the snapshots."""
+    """What every lint looks at: the content, where each value stands, the snapshots
+    (None when there is no snapshot folder at all), and the audiences."""
 
     content: Content
     documents: dict[str, Document]
-    snapshot_dir: Path
+    snapshot_dir: Path | None
+    audiences: dict[str, Audience]
+    snapshots_refused: bool = False  # the folder is reported already: say nothing more
 
     def at(self, key: str, loc: tuple[str | int, ...], message: str, code: str) -> Problem:
         return self.documents[key].problem(loc, field_path(key, loc), message, code=code)
 
 
 def check(content_dir: Path, snapshots: Path | None = None) -> list[Finding]:
-    """Every finding for a brief folder, schema errors included, in file and line order."""
+    """Every finding for a brief folder, schema errors included, in file and line order.
+
+    Whatever `build` would refuse, `check` finds: it also loads every audience
+    and renders its pages (without laying out the PDF).
+    """
     if not content_dir.is_dir():
         raise UsageError(f"no brief folder at '{content_dir}'")
     if snapshots is not None and not snapshots.is_dir():
@@ -66,15 +83,60 @@ def check(content_dir: Path, snapshots: Path | None = None) -> list[Finding]:
         content, documents = load_content(content_dir)
     except ContentError as exc:
         return [Finding("error", p) for p in exc.problems]
-    review = Review(content, documents, snapshots or content_dir / "snapshots")
-    findings = [f for lint in LINTS for f in lint(review)]
+    findings: list[Finding] = []
+    snapshot_dir = snapshots
+    if snapshot_dir is None:
+        snapshot_dir, problem = default_snapshots(content_dir)
+        findings += [Finding("error", problem)] if problem else []
+    try:
+        audiences = find_audiences(content_dir)
+    except (ContentError, TemplateError) as exc:
+        return sorted_findings([*findings, *(Finding("error", p) for p in problems_of(exc))])
+    review = Review(content, documents, snapshot_dir, audiences, snapshots_refused=bool(findings))
+    findings += [f for lint in LINTS for f in lint(review)]
+    return sorted_findings(findings)
+
+
+def sorted_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(
-        findings, key=lambda f: (str(f.problem.file), f.problem.line or 0, f.problem.column or 0)
+        findings,
+        key=lambda f: (str(f.problem.file or ""), f.problem.line or 0, f.problem.column or 0),
     )
+
+
+def default_snapshots(content_dir: Path) -> tuple[Path | None, Problem | None]:
+    """The brief's own snapshots/ folder, if there is one and it is really inside the brief."""
+    folder = content_dir / "snapshots"
+    if not folder.exists():
+        return None, None
+    if not folder.resolve().is_relative_to(content_dir.resolve()):
+        return None, Problem(
+            folder,
+            None,
+            None,
+            "",
+            (
+                f"the snapshot folder links to {folder.resolve()}, outside the brief: pass "
+                "--snapshots DIR to use a folder elsewhere"
+            ),
+            "snapshot-outside",
+        )
+    return folder, None
+
+
+def problems_of(error: BriefgenError) -> list[Problem]:
+    """An error as problems with a place, for the report."""
+    if isinstance(error, ContentError):
+        return error.problems
+    return [Problem(None, None, None, "", str(error), "invalid-template")]
 
 
 def quotes(review: Review) -> Iterator[Finding]:
     """Each quote must be in its source's snapshot, up to spacing, quote marks, dashes, NFKC."""
+    if review.snapshot_dir is None:
+        if not review.snapshots_refused:
+            yield from _unverified(review)
+        return
     texts: dict[str, str | None] = {}
     for key, loc, statement in located_statements(review.content):
         for k, citation in enumerate(statement.sources):
@@ -101,7 +163,28 @@ def quotes(review: Review) -> Iterator[Finding]:
                 )
 
 
+def _unverified(review: Review) -> Iterator[Finding]:
+    """No snapshot folder at all: copies of sources are often kept out of a repository."""
+    count = sum(1 for _, _, s in located_statements(review.content) for c in s.sources if c.quote)
+    if count:
+        yield Finding(
+            "note",
+            Problem(
+                None,
+                None,
+                None,
+                "",
+                (
+                    f"{count} quote{'s' * (count != 1)} not verified: no snapshot folder; "
+                    "pass --snapshots DIR"
+                ),
+                "quotes-not-verified",
+            ),
+        )
+
+
 def _snapshot(review: Review, source_id: str) -> tuple[str | None, Problem | None]:
+    assert review.snapshot_dir is not None
     index = next(i for i, s in enumerate(review.content.sources) if s.id == source_id)
     source = review.content.sources[index]
     if not source.snapshot:
@@ -266,6 +349,62 @@ def accessed_before_published(review: Review) -> Iterator[Finding]:
                 )
 
 
+def invisible_statements(review: Review) -> Iterator[Finding]:
+    """A statement that no audience shows: above every clearance of the audiences that
+    show its section, or in a section no audience has."""
+    from .audience import visible
+
+    default = review.content.brief.marking
+    for key, loc, statement in located_statements(review.content):
+        section = "summary" if key == "brief" else key
+        readers = [a for a in review.audiences.values() if section in a.config.sections]
+        if any(visible(statement, default, a.config.clearance) for a in readers):
+            continue
+        marking = statement.marking or default
+        why = (
+            f"no audience shows the {section} section"
+            if not readers
+            else f"it is {marking} and no audience that shows {section} is cleared for that"
+        )
+        yield Finding(
+            "warning",
+            review.at(
+                key,
+                loc,
+                (
+                    f"no audience will show this statement: {why}; change its marking or an "
+                    "audience, or remove it"
+                ),
+                "invisible-statement",
+            ),
+        )
+
+
+def audience_pages(review: Review) -> Iterator[Finding]:
+    """Every audience's pages render, and load nothing they may not: what build checks."""
+    from .audience import filter_content
+    from .render import check_loads, render_html
+
+    for audience in review.audiences.values():
+        visible_content = filter_content(review.content, audience.config)
+        for medium in ("web", "print"):
+            try:
+                check_loads(render_html(visible_content, audience, medium), audience, medium)
+            except TemplateError as exc:
+                yield Finding(
+                    "error",
+                    Problem(
+                        None,
+                        None,
+                        None,
+                        "",
+                        (f"audience '{audience.name}' ({medium}): {exc}"),
+                        "invalid-template",
+                    ),
+                )
+                break
+
+
 LINTS: tuple[Callable[[Review], Iterator[Finding]], ...] = (
     quotes,
     unused_sources,
@@ -274,11 +413,13 @@ LINTS: tuple[Callable[[Review], Iterator[Finding]], ...] = (
     milestones_after_brief,
     duplicate_statements,
     accessed_before_published,
+    invisible_statements,
+    audience_pages,
 )
 
 
 def failed(findings: list[Finding], strict: bool) -> bool:
-    return any(f.severity == "error" or strict for f in findings)
+    return any(f.severity == "error" or (strict and f.severity == "warning") for f in findings)
 
 
 def report(findings: list[Finding], fmt: str, colour: bool = False) -> str:
@@ -288,11 +429,13 @@ def report(findings: list[Finding], fmt: str, colour: bool = False) -> str:
     if fmt == "github":
         return "".join(_github(f) + "\n" for f in findings)
     lines = [_text(f, colour) for f in findings]
-    errors = sum(f.severity == "error" for f in findings)
-    lines.append(
-        f"{errors} error{'s' * (errors != 1)}, {len(findings) - errors} "
-        f"warning{'s' * (len(findings) - errors != 1)}"
+    counts = [sum(f.severity == kind for f in findings) for kind in ("error", "warning", "note")]
+    summary = (
+        f"{counts[0]} error{'s' * (counts[0] != 1)}, {counts[1]} warning{'s' * (counts[1] != 1)}"
     )
+    if counts[2]:
+        summary += f", {counts[2]} note{'s' * (counts[2] != 1)}"
+    lines.append(summary)
     return "\n".join(lines) + "\n"
 
 
@@ -300,10 +443,10 @@ def _text(finding: Finding, colour: bool) -> str:
     p = finding.problem
     label = f"{finding.severity}[{p.code}]"
     if colour:
-        tint = "31" if finding.severity == "error" else "33"
+        tint = {"error": "31", "warning": "33", "note": "36"}[finding.severity]
         label = f"\033[1;{tint}m{label}\033[0m"
     head = ": ".join(part for part in (p.location(), label, p.path) if part)
-    return f"{head}: {p.message}"
+    return printable(f"{head}: {p.message}")
 
 
 def _github(finding: Finding) -> str:
@@ -316,4 +459,5 @@ def _github(finding: Finding) -> str:
     message = f"{p.path}: {p.message} [{p.code}]" if p.path else f"{p.message} [{p.code}]"
     # Workflow commands end at a newline; GitHub decodes these escapes.
     message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return f"::{finding.severity} {where}::{message}"
+    level = "notice" if finding.severity == "note" else finding.severity
+    return f"::{level} {where}::{printable(message)}"

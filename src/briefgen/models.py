@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
 from urllib.parse import urlparse
 
@@ -241,6 +241,8 @@ class Content(BaseModel):
     milestones: list[Milestone] = []
     cooperation: list[CooperationArea] = []
     questions: list[Question] = []
+    # The brief folder, for the files the content names (a .csl style); not content.
+    folder: Path | None = Field(None, exclude=True)
 
     def source(self, source_id: str) -> Source:
         return next(s for s in self.sources if s.id == source_id)

@@ -166,6 +166,14 @@ def render_html(content: Content, audience: Audience, medium: Medium) -> str:
         raise TemplateError(f"{where}: template syntax error: {exc.message}") from None
     except jinja2.TemplateError as exc:
         raise TemplateError(f"{_template_frame()}: {exc.message or exc}") from None
+    return html
+
+
+def check_loads(html: str, audience: Audience, medium: Medium) -> None:
+    """Refuse a page that would load what it may not (see assets), naming the template.
+
+    A web page loads nothing; a print page only files of the template folders.
+    """
     if medium == "web":
         problems = web_page_problems(html)
     else:
@@ -173,7 +181,6 @@ def render_html(content: Content, audience: Audience, medium: Medium) -> str:
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise TemplateError(f"{_culprit(audience, problems[0])}: {problems[0]}{more}")
-    return html
 
 
 def asset_base(audience: Audience) -> Path:

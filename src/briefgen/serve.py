@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .audience import builtin_templates, filter_content, find_audiences, select_audiences
 from .errors import BriefgenError
-from .render import render_html
+from .render import check_loads, render_html
 from .validate import load_content
 
 RELOAD = """<script>
@@ -61,7 +61,9 @@ class Preview:
         found = find_audiences(self.content_dir)
         name = self.audience or ("public" if "public" in found else next(iter(found)))
         (audience,) = select_audiences(found, [name], self.content_dir)
-        return render_html(filter_content(content, audience.config), audience, "web")
+        html = render_html(filter_content(content, audience.config), audience, "web")
+        check_loads(html, audience, "web")  # the preview holds to the rules of the build
+        return html
 
     def snapshot(self) -> tuple[int, bytes]:
         with self._lock:

@@ -27,7 +27,7 @@ def load_content(content_dir: Path) -> tuple[Content, dict[str, Document]]:
             problems += [_schema_problem(key, doc, err) for err in exc.errors()]
     if problems:
         raise ContentError(problems)
-    content = Content(**parsed)
+    content = Content(**parsed, folder=content_dir)
     problems += cross_check(content, documents)
     if problems:
         raise ContentError(problems)
@@ -198,6 +198,7 @@ def cross_check(content: Content, documents: dict[str, Document]) -> list[Proble
             problems += _duplicate_ids(
                 documents[key], key, [item.id for item in getattr(content, key)]
             )
+    problems += _style_problems(content, documents["brief"])
     known = sorted(s.id for s in content.sources)
     for key, loc, statement in located_statements(content):
         for k, citation in enumerate(statement.sources):
@@ -212,6 +213,18 @@ def cross_check(content: Content, documents: dict[str, Document]) -> list[Proble
                     )
                 )
     return problems
+
+
+def _style_problems(content: Content, brief: Document) -> list[Problem]:
+    from .citations import StyleError, style_file
+
+    try:
+        style_file(content.brief.citation_style, content.folder)
+    except StyleError as exc:
+        return [
+            brief.problem(("citation_style",), "citation_style", str(exc), code="unknown-style")
+        ]
+    return []
 
 
 def _duplicate_ids(doc: Document, key: str, ids: list[str]) -> list[Problem]:
