@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -61,3 +62,64 @@ def test_disk_full_leaves_earlier_outputs_intact(
     assert "No space left on device" in result.stderr
     assert "earlier outputs are unchanged" in result.stderr
     assert snapshot(out) == before  # the staged first file was removed too
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EFBIG])
+def test_disk_full_or_file_too_big_while_rendering_names_the_output(
+    brief_dir: Callable[..., Path],
+    runner: CliRunner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    code: int,
+) -> None:
+    import briefgen.pdf
+
+    def engine_fails(*_: object) -> None:  # as the engine's own temporary files would
+        raise OSError(code, os.strerror(code), "/tmp/weasyprint-font-cache")
+
+    monkeypatch.setattr(briefgen.pdf, "render_pdf", engine_fails)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(brief_dir()), "-o", str(out), "-f", "pdf", "-j", "1"])
+    assert result.exit_code == 1
+    assert f"brief.pdf: could not render ({os.strerror(code)}); earlier outputs are unchanged" in (
+        result.stderr
+    )
+    assert "internal error" not in result.output and "weasyprint-font-cache" not in result.output
+    assert not list(out.rglob("brief.*"))
+
+
+def test_an_output_path_taken_by_a_folder_names_the_output(
+    brief_dir: Callable[..., Path], runner: CliRunner, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    (out / "public" / "brief.html").mkdir(parents=True)
+    result = runner.invoke(app, ["build", str(brief_dir()), "-o", str(out), "-f", "html"])
+    assert result.exit_code == 1
+    assert "public/brief.html: a folder is where this output goes: remove or rename" in (
+        result.stderr
+    )
+    assert ".tmp" not in result.stderr  # the output, not a temporary, is named
+    assert not list(out.rglob("*.tmp"))
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        "{not json",
+        "[]",
+        '{"outputs": {"public/brief.html": 5}}',
+        '{"outputs": {}, "tree": {"key": 1, "outputs": "x"}}',
+        '{"outputs": {"../../etc/passwd": {"inputs": "a", "output": "b"}}}',
+        '{"outputs": {}, "tree": {"key": "k", "outputs": ["gone"]}}',
+    ],
+)
+def test_a_damaged_manifest_is_treated_as_absent(
+    brief_dir: Callable[..., Path], tmp_path: Path, manifest: str
+) -> None:
+    from briefgen.build import MANIFEST, build
+
+    content, out = brief_dir(), tmp_path / "out"
+    out.mkdir()
+    (out / MANIFEST).write_text(manifest)
+    assert len(build(content, out_dir=out, formats=["html"]).written) == 3  # rebuilt
+    assert len(build(content, out_dir=out, formats=["html"]).skipped) == 3  # and recorded anew

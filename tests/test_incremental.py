@@ -13,6 +13,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from conftest import FIXTURES
+from typer.testing import CliRunner
 
 from briefgen import build as build_module
 from briefgen.build import MANIFEST, build
@@ -244,3 +245,71 @@ def test_a_damaged_output_defeats_the_fast_check(built: tuple[Path, Path]) -> No
     assert [p.relative_to(out).as_posix() for p in build(content, out_dir=out).written] == [
         "analyst/brief.html"
     ]
+
+
+def test_a_partial_build_names_the_outputs_it_leaves_stale(
+    built: tuple[Path, Path], runner: CliRunner
+) -> None:
+    from briefgen.cli import app
+
+    content, out = built
+    before = digests(out)
+    brief = content / "brief.yaml"
+    brief.write_text(brief.read_text().replace("Canary brief", "Changed brief"))
+    result = build(content, out_dir=out, formats=["html"])
+    stale = sorted(w.message for w in result.warnings)
+    assert stale == [
+        f"stale: {a}/brief.pdf — the content changed since it was built"
+        for a in ("analyst", "minister", "public")
+    ]
+    assert {k: v for k, v in digests(out).items() if k.endswith(".pdf")} == {
+        k: v for k, v in before.items() if k.endswith(".pdf")
+    }  # left as they were
+    again = runner.invoke(app, ["build", str(content), "-o", str(out), "-f", "html"])
+    assert again.exit_code == 0  # nothing to do, and still said
+    assert "warning: stale: public/brief.pdf — the content changed since it was built" in (
+        again.stderr
+    )
+    strict = runner.invoke(app, ["build", str(content), "-o", str(out), "-f", "html", "--strict"])
+    assert strict.exit_code == 1
+    assert "error: 3 warnings and --strict: nothing was written" in strict.stderr
+
+
+def test_strict_writes_nothing_when_a_build_warns(
+    built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefgen.errors import StrictError
+
+    content, out = built
+    before = digests(out)
+    brief = content / "brief.yaml"
+    brief.write_text(brief.read_text().replace("Canary brief", "Changed brief"))
+    with pytest.raises(StrictError):
+        build(content, out_dir=out, formats=["html"], strict=True)
+    assert digests(out) == before
+    assert build(content, out_dir=out).warnings == []  # a full build leaves nothing stale
+
+
+def test_only_briefgens_own_temporaries_are_removed(built: tuple[Path, Path]) -> None:
+    from briefgen.write import TEMPORARY_PREFIX
+
+    content, out = built
+    mine = out / "public" / f"{TEMPORARY_PREFIX}brief.pdf.abc123.tmp"
+    theirs = [out / ".notes.tmp", out / "public" / ".draft.pdf.tmp"]
+    for path in (mine, *theirs):
+        path.write_text("x")
+    build(content, out_dir=out, force=True)
+    assert not mine.exists()
+    assert all(path.exists() for path in theirs)
+
+
+def test_the_incremental_key_includes_briefgens_own_code(tmp_path: Path) -> None:
+    from briefgen.manifest import code_digest, tool_versions
+
+    package = tmp_path / "package"
+    package.mkdir()
+    (package / "render.py").write_text("A = 1\n")
+    first = code_digest(package)
+    (package / "render.py").write_text("A = 2\n")
+    assert code_digest(package) != first
+    assert f"code={code_digest(Path(build_module.__file__).parent)}" in tool_versions()

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError
 
-from .errors import ContentError, TemplateError, UsageError
+from .errors import ContentError, TemplateError, UsageError, display_path
 from .load import load_yaml
 from .manifest import builtin_templates as builtin_templates  # re-exported
 from .models import MARKING_ORDER, Content, Marking, Statement, Strict, Text, located_statements
@@ -58,12 +58,25 @@ def _audience_dirs(root: Path) -> list[str]:
     return [p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))]
 
 
+# What an audience needs, from its own folder or the built-in one it overrides.
+AUDIENCE_FILES = ("audience.yaml", "brief.html.j2", "style.css")
+
+
 def _audience(name: str, user_dir: Path, builtin_dir: Path) -> Audience:
     dirs = tuple(d for d in (user_dir, builtin_dir) if d.is_dir())
     origin = "overridden" if len(dirs) == 2 else "custom" if dirs[0] == user_dir else "built-in"
-    config_file = next((d / "audience.yaml" for d in dirs if (d / "audience.yaml").is_file()), None)
-    if config_file is None:
-        raise TemplateError(f"{user_dir}: audience '{name}' has no audience.yaml")
+    if origin != "built-in" and not user_dir.resolve().is_relative_to(user_dir.parent.resolve()):
+        raise TemplateError(
+            f"{display_path(user_dir)}: the audience folder links to "
+            f"{user_dir.resolve()}, outside its templates folder: copy it in"
+        )
+    for needed in AUDIENCE_FILES:
+        if not any((d / needed).is_file() for d in dirs):
+            raise TemplateError(
+                f"{display_path(dirs[0])}: audience '{name}' has no {needed}: "
+                f"add one{' (it may be empty)' if needed == 'style.css' else ''}"
+            )
+    config_file = next(d / "audience.yaml" for d in dirs if (d / "audience.yaml").is_file())
     return Audience(name, _read_config(config_file), dirs, origin)
 
 

@@ -9,6 +9,7 @@ in parallel processes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import time
@@ -18,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import UsageError
+from .errors import OutputError, Problem, StrictError, UsageError, display_path
 from .lock import output_lock
 from .manifest import (
     MANIFEST,
@@ -45,6 +46,7 @@ Progress = Callable[[str, Path], None]  # ("built" | "skipped", output path)
 class BuildResult:
     written: list[Path] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -60,6 +62,14 @@ class Job:
     key: str
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """An output's bytes, and the warnings met while making it."""
+
+    data: bytes
+    warnings: tuple[str, ...] = ()
+
+
 def build(
     content_dir: Path,
     *,
@@ -67,13 +77,15 @@ def build(
     formats: Sequence[str] | None = None,
     out_dir: Path = Path("build"),
     force: bool = False,
+    strict: bool = False,
     jobs: int | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
     """Build the named audiences (all by default) in the named formats (all by default).
 
     Everything is rendered in memory before anything is written, so a brief
-    that fails anywhere leaves the earlier outputs untouched.
+    that fails anywhere leaves the earlier outputs untouched. With `strict`, a
+    warning fails the build the same way.
     """
     started = time.perf_counter()
     if not content_dir.is_dir():
@@ -81,24 +93,51 @@ def build(
             f"no brief folder at '{content_dir}': name the folder holding "
             "brief.yaml (or run 'briefgen new DIR')"
         )
-    result = BuildResult()
     tree = tree_key(content_dir, out_dir, audiences, formats)
     unchanged = None if force else unchanged_outputs(out_dir, tree)
     if unchanged is not None:  # not a byte changed: nothing to load, nothing to render
-        for target in unchanged:
+        for target in unchanged.targets:
             if progress:
                 progress("skipped", target)
-        return BuildResult(skipped=unchanged, seconds=time.perf_counter() - started)
+        result = BuildResult(skipped=unchanged.targets, warnings=unchanged.warnings)
+    else:
+        selection = Selection(audiences, formats, tree)
+        result = _build(content_dir, selection, out_dir, force, strict, jobs, progress)
+    _fail_if_strict(result.warnings, strict)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the command line asked for, and the hash of every file it could read."""
+
+    audiences: Sequence[str] | None
+    formats: Sequence[str] | None
+    tree: str
+
+
+def _build(
+    content_dir: Path,
+    selection: Selection,
+    out_dir: Path,
+    force: bool,
+    strict: bool,
+    jobs: int | None,
+    progress: Progress | None,
+) -> BuildResult:
     from .audience import find_audiences, select_audiences
     from .validate import load_content
-    from .write import remove_stale_temporaries, write_outputs
+    from .write import remove_own_temporaries, write_outputs
 
     content, _ = load_content(content_dir)
-    selected = select_audiences(find_audiences(content_dir), list(audiences or []), content_dir)
+    found = find_audiences(content_dir)
+    selected = select_audiences(found, list(selection.audiences or []), content_dir)
+    result = BuildResult()
     with output_lock(out_dir):
-        remove_stale_temporaries(out_dir)
+        remove_own_temporaries(out_dir)
         manifest = read_manifest(out_dir)
-        planned = plan(content_dir, content, selected, formats, out_dir)
+        planned = plan(content_dir, content, selected, selection.formats, out_dir)
         todo = []
         for job in planned:
             if not force and is_current(job, manifest):
@@ -109,17 +148,70 @@ def build(
                 todo.append(job)
         outputs = render_all(todo, jobs, progress)
         for job in todo:
+            result.warnings += [
+                Problem(job.target, None, None, "", w, "build-warning")
+                for w in outputs[job.target].warnings
+            ]
+        result.warnings += stale_outputs(content, found, planned, manifest, out_dir)
+        _fail_if_strict(result.warnings, strict)  # before anything is written
+        for job in todo:
             manifest["outputs"][_name(job.target, out_dir)] = {
                 "inputs": job.key,
-                "output": digest(outputs[job.target]),
+                "output": digest(outputs[job.target].data),
             }
-        record = {"key": tree, "outputs": [_name(job.target, out_dir) for job in planned]}
+        record = {
+            "key": selection.tree,
+            "outputs": [_name(job.target, out_dir) for job in planned],
+            "warnings": [warning_record(w, out_dir) for w in result.warnings],
+        }
         if outputs or manifest.get("tree") != record:
             manifest["tree"] = record
-            write_outputs({**outputs, out_dir / MANIFEST: manifest_bytes(manifest)})
+            files = {target: out.data for target, out in outputs.items()}
+            write_outputs({**files, out_dir / MANIFEST: manifest_bytes(manifest)})
         result.written = [job.target for job in todo]
-    result.seconds = time.perf_counter() - started
     return result
+
+
+def _fail_if_strict(warnings: list[Problem], strict: bool) -> None:
+    if strict and warnings:
+        raise StrictError(warnings)
+
+
+def stale_outputs(
+    content: Content,
+    found: dict[str, Audience],
+    planned: list[Job],
+    manifest: dict[str, Any],
+    out_dir: Path,
+) -> list[Problem]:
+    """Outputs of an earlier build that this (partial) build leaves as they were, and
+    that no longer match the content: said by name, so nobody ships them unawares."""
+    from .audience import filter_content
+
+    built = {_name(job.target, out_dir) for job in planned}
+    stale = []
+    for name, entry in sorted(manifest["outputs"].items()):
+        target = out_dir / name
+        if name in built or not target.is_file():
+            continue
+        audience_name, _, file_name = name.rpartition("/")
+        audience = found.get(audience_name)
+        fmt = file_name.rpartition(".")[2]
+        if audience is None or fmt not in audience.config.formats:
+            why = "its audience or format no longer exists"
+        else:
+            visible = filter_content(content, audience.config)
+            if entry.get("inputs") == input_key(visible, audience, fmt):
+                continue
+            why = "the content changed since it was built"
+        stale.append(Problem(None, None, None, "", f"stale: {name} — {why}", "stale-output"))
+    return stale
+
+
+def warning_record(warning: Problem, out_dir: Path) -> dict[str, str]:
+    """A warning as the manifest keeps it, to repeat when the next build has nothing to do."""
+    where = warning.file.relative_to(out_dir).as_posix() if warning.file else ""
+    return {"file": where, "message": warning.message, "code": warning.code}
 
 
 def plan(
@@ -184,57 +276,58 @@ def is_current(job: Job, manifest: dict[str, Any]) -> bool:
 
 def render_all(
     jobs: list[Job], workers: int | None, progress: Progress | None
-) -> dict[Path, bytes]:
-    """Render every job; PDFs in parallel processes when there are cores to spare."""
-    from .audience import all_statements
+) -> dict[Path, Rendered]:
+    """Render every job; PDFs in parallel processes when there are cores to spare.
 
+    A disk that fills up or a file over its size limit, in briefgen or in the
+    engine's own temporary files, is an OutputError naming the output.
+    """
     pdfs = [j for j in jobs if j.fmt == "pdf"]
     pages = [j for j in jobs if j.fmt != "pdf"]
     workers = min(workers or os.cpu_count() or 1, len(pdfs))
-    outputs: dict[Path, bytes] = {}
+    outputs: dict[Path, Rendered] = {}
     if workers <= 1:
         # The web pages first: they fill the citation cache the PDFs then use.
         for job in pages + pdfs:
-            outputs[job.target] = _done(job, render_job(job), progress)
+            outputs[job.target] = _done(job, functools.partial(render_job, job), progress)
         return outputs
-    from concurrent.futures import ProcessPoolExecutor
+    return _render_in_parallel(pdfs, pages, workers, progress)
 
-    with ProcessPoolExecutor(workers, mp_context=engine_processes()) as pool:
+
+def _render_in_parallel(
+    pdfs: list[Job], pages: list[Job], workers: int, progress: Progress | None
+) -> dict[Path, Rendered]:
+    from .audience import all_statements
+    from .workers import pool
+
+    outputs: dict[Path, Rendered] = {}
+    engine = pool(workers)
+    try:
         # The print HTML is made here and only its layout there, the longest
         # first, so that no core waits at the end.
-        futures = {}
+        pending = {}
         for job in sorted(pdfs, key=lambda j: -len(all_statements(j.content))):
-            futures[job.target] = pool.submit(_layout, *print_job(job))
+            pending[job.target] = engine.apply_async(_layout, print_job(job))
         for job in pages:
-            outputs[job.target] = _done(job, render_job(job), progress)
+            outputs[job.target] = _done(job, functools.partial(render_job, job), progress)
         for job in pdfs:
-            outputs[job.target] = _done(job, futures[job.target].result(), progress)
-    return {job.target: outputs[job.target] for job in jobs}
+            outputs[job.target] = _done(job, pending[job.target].get, progress)
+        engine.close()
+    except BaseException:  # Ctrl-C or an error: the other workers' results are not wanted
+        engine.terminate()
+        raise
+    finally:
+        engine.join()
+    return outputs
 
 
-def engine_processes() -> Any:
-    """Where PDFs are laid out: processes forked from one that has loaded WeasyPrint
-    and nothing else, so it is loaded once per session and a worker holds only the
-    engine and its own document."""
-    import multiprocessing
-
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    from multiprocessing import forkserver
-
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["briefgen.pdf"])
-    forkserver.ensure_running()  # loads WeasyPrint now, while the print HTML is made
-    return context
-
-
-def render_job(job: Job) -> bytes:
+def render_job(job: Job) -> Rendered:
     from .render import check_loads, render_html
 
     if job.fmt == "html":
         html = render_html(job.content, job.audience, "web")
         check_loads(html, job.audience, "web")
-        return html.encode()
+        return Rendered(html.encode())
     return _layout(*print_job(job))
 
 
@@ -245,20 +338,28 @@ def print_job(job: Job) -> tuple[str, Audience]:
     return render_html(job.content, job.audience, "print"), job.audience
 
 
-def _layout(print_html: str, audience: Audience) -> bytes:
+def _layout(print_html: str, audience: Audience) -> Rendered:
     """Check what the page loads, then lay it out: both in the PDF worker, off the
     critical path of the main process."""
     from .pdf import render_pdf  # WeasyPrint loads only when a PDF is made
     from .render import asset_base, asset_roots, check_loads
 
     check_loads(print_html, audience, "print")
-    return render_pdf(print_html, asset_base(audience), asset_roots(audience))
+    laid_out = render_pdf(print_html, asset_base(audience), asset_roots(audience))
+    return Rendered(laid_out.pdf, tuple(laid_out.warnings))
 
 
-def _done(job: Job, data: bytes, progress: Progress | None) -> bytes:
+def _done(job: Job, make: Callable[[], Rendered], progress: Progress | None) -> Rendered:
+    try:
+        rendered = make()
+    except OSError as exc:  # ENOSPC, EFBIG…, here or in a worker
+        raise OutputError(
+            f"{display_path(job.target)}: could not render ({exc.strerror or exc}); "
+            "earlier outputs are unchanged"
+        ) from None
     if progress:
         progress("built", job.target)
-    return data
+    return rendered
 
 
 def _name(target: Path, out_dir: Path) -> str:

@@ -11,11 +11,15 @@ import traceback
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from .errors import BriefgenError, display_path
+from .__main__ import INTERRUPTED
+from .errors import BriefgenError, Interrupted, display_path
+
+if TYPE_CHECKING:
+    from .audience import Audience
 
 app = typer.Typer(
     name="briefgen",
@@ -75,11 +79,16 @@ def build(
     force: Annotated[
         bool, typer.Option("--force", help="Rebuild even what is up to date.")
     ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Warnings fail the build; nothing is written.")
+    ] = False,
     jobs: Annotated[
         int | None,
         typer.Option("--jobs", "-j", min=1, help="PDFs laid out at once (default: the cores)."),
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print errors and warnings only.")
+    ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Name every output.")] = False,
 ) -> None:
     """Build every audience (or those named) to OUT/<audience>/brief.pdf and brief.html.
@@ -97,10 +106,13 @@ def build(
                 formats=[f.value for f in format or []],
                 out_dir=out,
                 force=force,
+                strict=strict,
                 jobs=jobs,
                 progress=display.update,
             )
         )
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     if not quiet:
         typer.echo(
             f"built {len(result.written)}, skipped {len(result.skipped)}, in {result.seconds:.1f} s"
@@ -149,7 +161,9 @@ def serve(
         str | None,
         typer.Option("--audience", "-a", help="The audience to preview (default: public)."),
     ] = None,
-    port: Annotated[int, typer.Option(help="The port on 127.0.0.1 (0: any free one).")] = 8000,
+    port: Annotated[
+        int, typer.Option(min=0, max=65535, help="The port on 127.0.0.1 (0: any free one).")
+    ] = 8000,
 ) -> None:
     """Preview an audience's web page on localhost, rebuilt and reloaded on every change."""
     from .errors import UsageError
@@ -233,8 +247,14 @@ def schema(
 def audiences(content_dir: ContentDir = Path("content")) -> None:
     """List the audiences found, their clearance and where each comes from."""
     from .audience import find_audiences
+    from .errors import UsageError
 
-    for name, found in _run(lambda: find_audiences(content_dir)).items():
+    def run() -> dict[str, Audience]:
+        if not content_dir.is_dir():
+            raise UsageError(f"no brief folder at '{content_dir}'")
+        return find_audiences(content_dir)
+
+    for name, found in _run(run).items():
         where = display_path(found.dirs[0])
         typer.echo(f"{name:<12} {found.config.clearance:<11} {found.origin:<11} {where}")
 
@@ -247,8 +267,8 @@ def _run(action: Callable[[], T]) -> T:
         for line in exc.lines():
             typer.echo(line, err=True)
         raise typer.Exit(exc.exit_code) from None
-    except KeyboardInterrupt:
-        typer.echo("interrupted; earlier outputs are unchanged", err=True)
+    except (KeyboardInterrupt, Interrupted):
+        typer.echo(INTERRUPTED, err=True)
         raise typer.Exit(130) from None
     except Exception as exc:  # a bug in briefgen, not in the user's brief
         if _options["debug"]:
@@ -259,11 +279,3 @@ def _run(action: Callable[[], T]) -> T:
             err=True,
         )
         raise typer.Exit(1) from None
-
-
-def main() -> None:
-    app(prog_name="briefgen")
-
-
-if __name__ == "__main__":
-    main()

@@ -81,6 +81,25 @@ class UsageError(BriefgenError):
     exit_code = 2
 
 
+class StrictError(BriefgenError):
+    """Warnings, with --strict: the build fails as on an error, and writes nothing."""
+
+    def __init__(self, warnings: list[Problem]) -> None:
+        self.warnings = warnings
+        super().__init__(f"{len(warnings)} warning(s) with --strict")
+
+    def lines(self) -> list[str]:
+        count = len(self.warnings)
+        return [f"warning: {w}" for w in self.warnings] + [
+            f"error: {count} warning{'s' * (count != 1)} and --strict: nothing was written"
+        ]
+
+
+class Interrupted(BaseException):
+    """Ctrl-C, raised by the command's own handler so that no library mistakes it for
+    an error of its own (click turns KeyboardInterrupt into "Aborted!", exit 1)."""
+
+
 class OutputError(BriefgenError):
     """The outputs could not be written; earlier outputs are left as they were."""
 

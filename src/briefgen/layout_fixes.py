@@ -25,6 +25,7 @@ import inspect
 from math import inf
 from typing import Any
 
+FIXES = ("placed-notes-keep-their-page", "note-area-height-by-sum")
 APPLIED: set[str] = set()
 # What each applied fix replaced, (owner, attribute, original), so tests can compare.
 ORIGINALS: dict[str, tuple[Any, str, Any]] = {}
@@ -43,6 +44,20 @@ def apply() -> set[str]:
         if _sum_note_heights():
             APPLIED.add("note-area-height-by-sum")
     return APPLIED
+
+
+def missing_warnings() -> list[str]:
+    """A warning for each fix that does not apply to the installed WeasyPrint: never
+    skipped in silence, since the layout then takes more passes (and is untested)."""
+    from importlib.metadata import version
+
+    return [
+        f"layout fix '{name}' does not apply to WeasyPrint {version('weasyprint')}: notes "
+        "are still kept on their page, by more layout passes; install a WeasyPrint "
+        "release briefgen supports (see pyproject.toml)"
+        for name in FIXES
+        if name not in apply()
+    ]
 
 
 def _keep_placed_notes() -> bool:

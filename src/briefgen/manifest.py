@@ -14,10 +14,13 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from .errors import Problem
 
 MANIFEST = ".briefgen-manifest.json"
 TOOLS = (
@@ -40,13 +43,41 @@ def builtin_templates() -> Path:
 
 
 def read_manifest(out_dir: Path) -> dict[str, Any]:
+    """The last build's record; a damaged or older one is treated as absent (rebuild)."""
     try:
         data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {"outputs": {}}
+    return data if _well_formed(data) else {"outputs": {}}
+
+
+def _well_formed(data: Any) -> bool:
+    """Every value the build reads has the type it expects."""
     if not isinstance(data, dict) or not isinstance(data.get("outputs"), dict):
-        return {"outputs": {}}  # an older or damaged manifest: rebuild once
-    return data
+        return False
+    for name, entry in data["outputs"].items():
+        if not isinstance(entry, dict) or not _strings(entry, ("inputs", "output")):
+            return False
+        if not isinstance(name, str) or ".." in name.split("/") or name.startswith("/"):
+            return False
+    tree = data.get("tree")
+    if tree is None:
+        return True
+    return (
+        isinstance(tree, dict)
+        and isinstance(tree.get("key"), str)
+        and isinstance(tree.get("outputs"), list)
+        and all(isinstance(o, str) and o in data["outputs"] for o in tree["outputs"])
+        and isinstance(tree.get("warnings", []), list)
+        and all(
+            isinstance(w, dict) and _strings(w, ("file", "message", "code"))
+            for w in tree.get("warnings", [])
+        )
+    )
+
+
+def _strings(entry: dict[str, Any], keys: tuple[str, ...]) -> bool:
+    return all(isinstance(entry.get(k), str) for k in keys)
 
 
 def manifest_bytes(manifest: dict[str, Any]) -> bytes:
@@ -82,7 +113,15 @@ def hash_files(digest: Any, root: Path, skip: Path | None = None) -> None:
             digest.update(b"unreadable\0")
 
 
-def unchanged_outputs(out_dir: Path, key: str) -> list[Path] | None:
+@dataclass
+class Unchanged:
+    """The outputs of a build with nothing to do, and the warnings the last one gave."""
+
+    targets: list[Path]
+    warnings: list[Problem]
+
+
+def unchanged_outputs(out_dir: Path, key: str) -> Unchanged | None:
     """The outputs of the last build, if it read the same files (`key`, from
     `tree_key`) and they are intact."""
     manifest = read_manifest(out_dir)
@@ -91,23 +130,38 @@ def unchanged_outputs(out_dir: Path, key: str) -> list[Path] | None:
         return None
     targets = []
     for name in tree["outputs"]:
-        entry = manifest["outputs"].get(name, {})
+        entry = manifest["outputs"][name]
         target = out_dir / name
-        if not target.is_file() or entry.get("output") != digest(target.read_bytes()):
+        if not target.is_file() or entry["output"] != digest(target.read_bytes()):
             return None
         targets.append(target)
-    return targets
+    warnings = [
+        Problem(out_dir / w["file"] if w["file"] else None, None, None, "", w["message"], w["code"])
+        for w in tree.get("warnings", [])
+    ]
+    return Unchanged(targets, warnings)
 
 
 @cache
 def tool_versions() -> str:
+    """The versions of the tools an output depends on, and a hash of briefgen's own code:
+    an upgrade, or an edit of an editable install, rebuilds."""
     versions = []
     for name in TOOLS:
         try:
             versions.append(f"{name}={metadata.version(name)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{name}=?")
+    versions.append(f"code={code_digest(Path(__file__).parent)}")
     return ";".join(versions)
+
+
+def code_digest(package: Path) -> str:
+    """A hash of a package's Python files, names and bytes."""
+    code = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        code.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return code.hexdigest()[:16]
 
 
 def digest(data: bytes) -> str:

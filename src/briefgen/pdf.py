@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,29 @@ MAX_REPAIRS = 12
 BLOCKS = {"p", "li", "tr", "div", "h2", "h3", "h4", "blockquote", "dd", "figure"}
 
 
-def render_pdf(html: str, base_dir: Path, roots: Sequence[Path]) -> bytes:
+@dataclass
+class LaidOut:
+    """A PDF, and what the engine had to say about the page that made it."""
+
+    pdf: bytes
+    warnings: list[str] = field(default_factory=list)
+
+
+class _EngineWarnings(logging.Handler):
+    """WeasyPrint's warnings (a CSS rule it ignored, an image it could not read),
+    kept to be reported with the output instead of muted."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = f"the PDF engine says: {record.getMessage()}"
+        if message not in self.messages:
+            self.messages.append(message)
+
+
+def render_pdf(html: str, base_dir: Path, roots: Sequence[Path]) -> LaidOut:
     """Lay out the print HTML; title, authors, date and language come from its <head>.
 
     Every note must sit on the page of its call. `layout_fixes` stops
@@ -56,7 +79,18 @@ def render_pdf(html: str, base_dir: Path, roots: Sequence[Path]) -> bytes:
     WeasyPrint release leave the fix out), the block holding the first stray
     call is pushed to the next page and the document laid out again.
     """
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logger = logging.getLogger("weasyprint")
+    logger.setLevel(logging.WARNING)
+    heard = _EngineWarnings()
+    logger.addHandler(heard)
+    try:
+        pdf = _lay_out(html, base_dir, roots)
+    finally:
+        logger.removeHandler(heard)
+    return LaidOut(pdf, [*layout_fixes.missing_warnings(), *heard.messages])
+
+
+def _lay_out(html: str, base_dir: Path, roots: Sequence[Path]) -> bytes:
     source = weasyprint.HTML(
         string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=ConfinedFetcher(roots)
     )

@@ -7,13 +7,21 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import OutputError, display_path
+from .interrupts import held_interrupts
+
+# Every temporary file briefgen writes starts so; cleaning up touches no other file.
+TEMPORARY_PREFIX = ".briefgen-tmp-"
 
 
-def remove_stale_temporaries(out_dir: Path) -> None:
-    """Temporary files of a build that was killed before it could clean up."""
-    for stale in out_dir.glob("**/.*.tmp"):
-        stale.unlink(missing_ok=True)
+def remove_own_temporaries(out_dir: Path) -> None:
+    """Temporary files of a build that was killed before it could clean up: only
+    briefgen's own, in the folders a build writes (the output folder, its audience
+    folders, and a project's brief folders)."""
+    for pattern in ("", "*/", "*/*/"):
+        for stale in out_dir.glob(f"{pattern}{TEMPORARY_PREFIX}*.tmp"):
+            if stale.is_file() and not stale.is_symlink():
+                stale.unlink(missing_ok=True)
 
 
 def write_outputs(outputs: Mapping[Path, bytes]) -> None:
@@ -23,23 +31,35 @@ def write_outputs(outputs: Mapping[Path, bytes]) -> None:
     temporary file behind.
     """
     staged: list[tuple[Path, Path]] = []
+    path = None
     try:
         for path, data in outputs.items():
+            if path.is_dir():
+                raise OutputError(
+                    f"{display_path(path)}: a folder is where this output goes: "
+                    "remove or rename the folder"
+                )
             staged.append((_stage(path, data), path))
-        for temporary, path in staged:
-            os.replace(temporary, path)
-    except OSError as exc:
+        with held_interrupts():  # Ctrl-C waits until every output is in place
+            for temporary, path in staged:
+                os.replace(temporary, path)
+    except BaseException as exc:  # an error, or Ctrl-C while staging: no temporary stays
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
+        if not isinstance(exc, OSError):
+            raise
+        where = display_path(path) if path else ""
         raise OutputError(
-            f"{exc.filename or ''}: could not write the outputs "
+            f"{where}: could not write the outputs "
             f"({exc.strerror or exc}); earlier outputs are unchanged"
         ) from None
 
 
 def _stage(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, name = tempfile.mkstemp(
+        dir=path.parent, prefix=f"{TEMPORARY_PREFIX}{path.name}.", suffix=".tmp"
+    )
     temporary = Path(name)
     try:
         with os.fdopen(fd, "wb") as handle:
