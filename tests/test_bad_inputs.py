@@ -55,3 +55,27 @@ def test_file_over_the_size_limit(runner: CliRunner, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "questions.yaml: " in result.output
     assert "file is 6,000,000 bytes; the limit is 5 MiB: split or shorten it" in result.output
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in CASES.iterdir() if p.is_dir()))
+def test_check_passes_only_where_build_succeeds(
+    case: str, runner: CliRunner, tmp_path: Path
+) -> None:
+    """What build refuses, check finds first; what check passes, build builds."""
+    expect = yaml.safe_load((CASES / case / "expect.yaml").read_text(encoding="utf-8"))
+    content = tmp_path / "brief"
+    shutil.copytree(FIXTURES / "canary", content)
+    shutil.copytree(
+        CASES / case,
+        content,
+        symlinks=True,
+        dirs_exist_ok=True,
+        ignore=shutil.ignore_patterns("expect.yaml"),
+    )
+    checked = runner.invoke(app, ["check", str(content)])
+    refused_by_build = expect["args"][0] == "build" and "--strict" not in expect["args"]
+    if refused_by_build and expect["exit"] == 1:
+        assert checked.exit_code == 1, f"build refuses this, check passed it:\n{checked.output}"
+    if checked.exit_code == 0:
+        built = runner.invoke(app, ["build", str(content), "--out", str(tmp_path / "out")])
+        assert built.exit_code == 0, f"check passed this, build refused it:\n{built.output}"

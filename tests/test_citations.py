@@ -42,3 +42,42 @@ def test_subsequent_form_is_citeprocs_own(label: str | None) -> None:
         assert ours == theirs
         shorter += len(ours) < len(citations.csl_reference(STYLE, "en-US", source, label, True))
     assert shorter >= 3  # most sources have a short form distinct from the full one
+
+
+@pytest.mark.parametrize(
+    "style",
+    [
+        STYLE,
+        "chicago-notes-bibliography",
+        "apa",
+        "modern-language-association",
+        "harvard-cite-them-right",
+        "ieee",
+    ],
+)
+def test_notes_equal_unpatched_citeprocs(style: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The macro lookup and the citation list shortcut change no note, in any style."""
+    content, _ = load_content(SAMPLE)
+    citations.csl_reference.cache_clear()
+    ours = {
+        (s.id, label, first): citations.csl_reference(style, "en-US", s, label, first)
+        for s in content.sources
+        for label in (None, "paragraph")
+        for first in (True, False)
+    }
+    assert citations.ORIGINAL_GET_MACRO, "the macro lookup patch is not applied"
+    from citeproc import model
+
+    monkeypatch.setattr(model.CitationStylesElement, "get_macro", citations.ORIGINAL_GET_MACRO[0])
+    monkeypatch.setattr(citations, "_cited_before", citations._render)  # citeproc's own way
+    citations.csl_reference.cache_clear()
+    citations._style.cache_clear()
+    theirs = {key: citations.csl_reference(style, "en-US", *key_args(content, key)) for key in ours}
+    citations.csl_reference.cache_clear()
+    citations._style.cache_clear()
+    assert ours == theirs
+
+
+def key_args(content: object, key: tuple[str, str | None, bool]) -> tuple[object, ...]:
+    source_id, label, first = key
+    return (content.source(source_id), label, first)  # type: ignore[attr-defined]

@@ -121,3 +121,25 @@ def test_other_formats_are_refused(
     result = runner.invoke(app, ["sources", "import", str(ris), str(brief_dir())])
     assert result.exit_code == 2
     assert "CSL-JSON (.json) or BibTeX (.bib)" in result.stderr
+
+
+def test_a_crafted_file_name_or_title_adds_no_yaml(
+    brief_dir: Callable[..., Path], runner: CliRunner, tmp_path: Path
+) -> None:
+    import json
+
+    content = brief_dir()
+    crafted = tmp_path / "x\n- id: injected\n  marking: PUBLIC\n.json"
+    title = 'Ordinary"\n- id: injected-too\n  reliability: A\n  title: \x1b[31mred'
+    crafted.write_text(json.dumps([{"id": "a", "type": "report", "title": title}]))
+    result = runner.invoke(app, ["sources", "import", str(crafted), str(content)])
+    assert result.exit_code == 0, result.output
+    (entry,) = imported(content)  # one reference in, one entry out, and nothing else
+    assert entry == {
+        "id": "ordinary",
+        "title": 'Ordinary" - id: injected-too reliability: A title: [31mred',
+        "kind": "analysis",
+    }
+    text = (content / "sources.yaml").read_text(encoding="utf-8")
+    assert "# Imported from x\\x0a- id: injected\\x0a  marking: PUBLIC\\x0a.json" in text
+    assert "\x1b" not in text

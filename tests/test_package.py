@@ -95,3 +95,10 @@ def test_readme_commands_are_the_ones_ci_runs() -> None:
     ) in readme
     assert ".venv/bin/pytest -q" in readme and ".venv/bin/pytest -q" in ci
     assert "python3 -m venv .venv" in ci and ".venv/bin/pip install" in ci
+
+
+def test_readmes_check_command_passes_in_a_fresh_clone(runner: CliRunner) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert ".venv/bin/briefgen check content --strict\n" in readme
+    result = runner.invoke(app, ["check", str(ROOT / "content"), "--strict"])
+    assert result.exit_code == 0, result.output  # no snapshot folder: a note, not a failure

@@ -39,3 +39,27 @@ def test_publishes_the_public_page_from_main_only() -> None:
     assert jobs["publish"]["steps"][0]["uses"].startswith("actions/deploy-pages")
     steps = jobs["build"]["steps"]
     assert any("build/public/brief.html" in s.get("run", "") for s in steps)
+
+
+def test_a_scheduled_job_tries_the_newest_patched_libraries() -> None:
+    drift = yaml.safe_load((ROOT / ".github" / "workflows" / "drift.yml").read_text())
+    triggers = drift.get("on", drift.get(True))
+    assert triggers["schedule"][0]["cron"]
+    commands = "\n".join(s.get("run", "") for s in drift["jobs"]["newest-releases"]["steps"])
+    assert "pip install --upgrade weasyprint citeproc-py" in commands
+    assert "briefgen build content --strict" in commands
+    assert ".venv/bin/pytest -q" in commands
+
+
+def test_the_check_step_passes_in_a_fresh_clone_without_snapshots() -> None:
+    from typer.testing import CliRunner
+
+    from briefgen.cli import app
+
+    steps = load()["jobs"]["build"]["steps"]
+    (check,) = [s["run"] for s in steps if "briefgen check" in s.get("run", "")]
+    args = check.split("briefgen ", 1)[1].split()
+    assert "--snapshots" not in args
+    result = CliRunner().invoke(app, [*args[:1], str(ROOT / "content"), *args[2:]])
+    assert result.exit_code == 0, result.output
+    assert "quotes not verified: no snapshot folder" in result.output

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlparse
 
+from . import html5
+
 # Elements that run code, embed another page, or change where URLs point.
 REFUSED_ELEMENTS = {
     "script",
@@ -68,28 +70,41 @@ class Refused(Exception):
 
 
 def scan(html: str) -> tuple[list[Load], list[str]]:
-    """Every URL the page would load, and every construct refused outright."""
-    import tinyhtml5
+    """Every URL the page would load, and every construct refused outright.
 
+    The page is parsed as a browser parses it (HTML5, by the Lexbor engine), so
+    what a browser would find, the scan finds.
+    """
     loads: list[Load] = []
     refused: list[str] = []
-    root = tinyhtml5.parse(html, namespace_html_elements=False)
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue  # a comment
+    for element in elements(html):
         tag = _local(element.tag)
-        _scan_element(element, tag, loads, refused)
+        _scan_element(element.attributes, tag, loads, refused)
         if tag == "style":
-            loads += css_loads("".join(element.itertext()), "<style>")
+            loads += css_loads(element.text(deep=True), "<style>")
     return loads, refused
 
 
-def _scan_element(element: Any, tag: str, loads: list[Load], refused: list[str]) -> None:
+def elements(html: str) -> Iterator[Any]:
+    """Every element of the page as parsed by an HTML5 parser, in document order."""
+    stack = [html5.parse(html)]
+    while stack:  # a stack, not recursion: a page may nest deeper than Python recurses
+        node = stack.pop()
+        if node is None or node.tag.startswith("-"):  # -text, -comment, -doctype
+            continue
+        yield node
+        stack.extend(reversed(html5.children(node)))
+
+
+def _scan_element(
+    attributes: dict[str, str | None], tag: str, loads: list[Load], refused: list[str]
+) -> None:
     if tag in REFUSED_ELEMENTS:
         refused.append(f"<{tag}>")
-    if tag == "meta" and (element.get("http-equiv") or "").lower() == "refresh":
+    if tag == "meta" and (attributes.get("http-equiv") or "").lower() == "refresh":
         refused.append('<meta http-equiv="refresh">')
-    for raw_name, value in element.attrib.items():
+    for raw_name, raw_value in attributes.items():
+        value = raw_value or ""
         name = _local(raw_name).lower()
         if name.startswith("on"):
             refused.append(f"<{tag} {name}> (a script)")

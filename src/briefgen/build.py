@@ -342,11 +342,12 @@ def _layout(print_html: str, audience: Audience) -> Rendered:
     """Check what the page loads, then lay it out: both in the PDF worker, off the
     critical path of the main process."""
     from .pdf import render_pdf  # WeasyPrint loads only when a PDF is made
-    from .render import asset_base, asset_roots, check_loads
+    from .render import asset_base, asset_roots, attributed, check_loads
 
     check_loads(print_html, audience, "print")
     laid_out = render_pdf(print_html, asset_base(audience), asset_roots(audience))
-    return Rendered(laid_out.pdf, tuple(laid_out.warnings))
+    engine = [attributed(w, audience) for w in laid_out.engine]
+    return Rendered(laid_out.pdf, (*laid_out.fixes_missing, *engine))
 
 
 def _done(job: Job, make: Callable[[], Rendered], progress: Progress | None) -> Rendered:

@@ -183,11 +183,24 @@ class NoteBook:
         return html
 
 
+# citeproc-py's own macro lookup, kept so that tests compare against it.
+ORIGINAL_GET_MACRO: list[Any] = []
+
+
+def _patch_citeproc() -> None:
+    """Replace citeproc-py's macro lookup by `_get_macro` (same result, tested), once."""
+    from citeproc import model
+
+    if not ORIGINAL_GET_MACRO and hasattr(model.CitationStylesElement, "get_macro"):
+        ORIGINAL_GET_MACRO.append(model.CitationStylesElement.get_macro)
+        model.CitationStylesElement.get_macro = _get_macro
+
+
 @functools.lru_cache(maxsize=8)
 def _style(name: str, locale: str) -> Any:
-    from citeproc import CitationStylesStyle, model
+    from citeproc import CitationStylesStyle
 
-    model.CitationStylesElement.get_macro = _get_macro
+    _patch_citeproc()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         path = name if name.lower().endswith(".csl") else str(style_file(name, None))

@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 
-from .errors import UsageError
-from .load import load_yaml
+from .errors import UsageError, printable
+from .load import CONTROL, load_yaml
 from .write import write_outputs
 
 # Reference types → the kinds of PRODUCT.md; anything else is left for the analyst.
@@ -220,7 +220,7 @@ def _slug(text: str) -> str:
 def _text(value: Any) -> str | None:
     if value is None:
         return None
-    text = re.sub(r"\s+", " ", str(value)).strip()
+    text = CONTROL.sub("", re.sub(r"\s+", " ", str(value))).strip()
     return text or None
 
 
@@ -254,5 +254,7 @@ def _appended(
         block,
         flags=re.M,
     )
-    header = f"\n# Imported from {origin.name}: give each source a reliability grade.\n"
+    # The file name goes in a comment: shown with its control characters and line
+    # ends escaped, it cannot end the comment and add YAML of its own.
+    header = f"\n# Imported from {printable(origin.name)}: give each source a reliability grade.\n"
     return (text.rstrip("\n") + "\n" if text.strip() else "") + header + block

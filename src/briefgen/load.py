@@ -28,6 +28,7 @@ MAX_C_DEPTH = 5_000
 MAX_FLOW_DEPTH = 1_000  # where a deep-nesting error points
 
 Loc = tuple[str | int, ...]
+_BRACKETS = re.compile(r"[\[\]{}]")
 
 STR_TAG = "tag:yaml.org,2002:str"
 MAP_TAG = "tag:yaml.org,2002:map"
@@ -242,9 +243,14 @@ def load_yaml(path: Path) -> Document:
 def _shallow(text: str) -> bool:
     """Whether the text cannot nest deeper than libyaml can parse (it crashes past
     some 20,000 levels). Block nesting takes a column a level, so it is bounded by
-    the longest line; flow nesting by the count of brackets and braces."""
+    the longest line; flow nesting by the depth of brackets and braces (counted
+    without regard to quotes, which can only overestimate it)."""
     longest = max((len(line) for line in text.splitlines()), default=0)
-    return longest + text.count("[") + text.count("{") <= MAX_C_DEPTH
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(text):
+        depth = depth + 1 if match[0] in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return longest + deepest <= MAX_C_DEPTH
 
 
 def _parse(text: str, path: Path, loader_class: Any) -> tuple[Node | None, Any, list[Problem]]:

@@ -54,7 +54,8 @@ class LaidOut:
     """A PDF, and what the engine had to say about the page that made it."""
 
     pdf: bytes
-    warnings: list[str] = field(default_factory=list)
+    fixes_missing: list[str] = field(default_factory=list)  # layout fixes that did not apply
+    engine: list[str] = field(default_factory=list)  # what WeasyPrint warned about the page
 
 
 class _EngineWarnings(logging.Handler):
@@ -87,7 +88,7 @@ def render_pdf(html: str, base_dir: Path, roots: Sequence[Path]) -> LaidOut:
         pdf = _lay_out(html, base_dir, roots)
     finally:
         logger.removeHandler(heard)
-    return LaidOut(pdf, [*layout_fixes.missing_warnings(), *heard.messages])
+    return LaidOut(pdf, layout_fixes.missing_warnings(), heard.messages)
 
 
 def _lay_out(html: str, base_dir: Path, roots: Sequence[Path]) -> bytes:

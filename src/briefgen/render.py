@@ -66,7 +66,7 @@ def _environment(dirs: tuple[Path, ...]) -> SandboxedEnvironment:
     )
     env.filters["statement"] = statement_html
     env.filters["with_note"] = with_note
-    env.filters["smart"] = smart_quotes
+    env.filters["smart"] = smart_text
     env.filters["long_date"] = long_date
     return env
 
@@ -97,8 +97,25 @@ def statement_html(text: str) -> Markup:
 
     Straight quotes become typographic ones, as Pandoc's `smart` extension does.
     """
-    html = _EMPHASIS.sub(lambda m: f"<em>{m[1]}</em>", str(escape(smart_quotes(text))))
-    return Markup(html)
+    text = break_long_words(smart_quotes(text))
+    html = _EMPHASIS.sub(lambda m: f"<em>{m[1]}</em>", str(escape(text)))
+    return Markup(html.replace(_BREAK, "<wbr>"))
+
+
+# A run of letters longer than a line gets a break opportunity every few
+# characters: the PDF engine otherwise takes minutes to break a pasted string
+# of 100,000 characters. CJK text already breaks between any two characters.
+_LONG_WORD = re.compile(r"[^\s\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]{60,}")
+_BREAK = "\u200b"
+
+
+def break_long_words(text: str) -> str:
+    return _LONG_WORD.sub(lambda m: _BREAK.join(re.findall(".{1,30}", m[0], re.S)), text)
+
+
+def smart_text(text: str) -> str:
+    """A title or heading: typographic quotes, and break opportunities in a long run."""
+    return break_long_words(smart_quotes(text))
 
 
 def smart_quotes(text: str) -> str:
@@ -169,6 +186,11 @@ def render_html(content: Content, audience: Audience, medium: Medium) -> str:
     return html
 
 
+def attributed(warning: str, audience: Audience) -> str:
+    """An engine's warning, prefixed with the template file that holds what it quotes."""
+    return f"{_culprit(audience, warning)}: {warning}"
+
+
 def check_loads(html: str, audience: Audience, medium: Medium) -> None:
     """Refuse a page that would load what it may not (see assets), naming the template.
 
@@ -194,9 +216,10 @@ def asset_roots(audience: Audience) -> list[Path]:
 
 
 def _culprit(audience: Audience, problem: str) -> str:
-    """The template file that holds what a problem quotes, else the audience's folder."""
-    quoted = re.findall(r"'([^']{4,})'|<([a-z]+)", problem)
-    needles = [q[0][:60] or f"<{q[1]}" for q in quoted]
+    """The template file that holds what a problem quotes ('…', `…` or <tag), else the
+    audience's folder."""
+    quoted = re.findall(r"'([^']{4,})'|`([^`]{4,})`|<([a-z]+)", problem)
+    needles = [(q[0] or q[1])[:60] or f"<{q[2]}" for q in quoted]
     for folder in (*audience.dirs, builtin_templates() / "_common"):
         for path in sorted(folder.rglob("*")):
             if path.suffix in (".j2", ".css", ".html") and path.is_file():

@@ -8,6 +8,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from . import html5
 from .load import read_text
 
 SUFFIXES = (".txt", ".html", ".htm", ".pdf")
@@ -124,35 +125,31 @@ _BLOCKS = {
 def html_text(html: str) -> str:
     """The text a browser shows, parsed as browsers parse (HTML5): a page that omits
     `</head>` or nests badly reads as it would on screen."""
-    import tinyhtml5
-
-    root = tinyhtml5.parse(html, namespace_html_elements=False)
     parts: list[str] = []
     # Walked with a stack, not recursion: a hostile page may nest thousands deep.
-    stack: list[tuple[Any, bool]] = [(root, False)]
+    stack: list[tuple[Any, bool]] = [(html5.parse(html), False)]
     while stack:
-        element, closing = stack.pop()
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if closing or _hidden(element, tag):
-            if tag in _BLOCKS and closing:
-                parts.append("\n")
-            if element is not root and element.tail:
-                parts.append(element.tail)
+        node, closing = stack.pop()
+        if node is None:
             continue
-        if tag in _BLOCKS:
+        if node.tag == "-text":
+            parts.append(node.text_content or "")
+            continue
+        if node.tag.startswith("-") or _hidden(node):
+            continue
+        if node.tag in _BLOCKS:
             parts.append("\n")
-        if tag and element.text:  # comments have a text too, and no string tag
-            parts.append(element.text)
-        stack.append((element, True))
-        stack.extend((child, False) for child in reversed(element))
+        if closing:
+            continue
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(html5.children(node)))
     return "".join(parts)
 
 
-def _hidden(element: Any, tag: str) -> bool:
-    if not tag:
-        return True
-    style = (element.get("style") or "").replace(" ", "").lower()
-    return tag in _HIDDEN or element.get("hidden") is not None or "display:none" in style
+def _hidden(node: Any) -> bool:
+    attributes = node.attributes
+    style = (attributes.get("style") or "").replace(" ", "").lower()
+    return node.tag in _HIDDEN or "hidden" in attributes or "display:none" in style
 
 
 def pdf_text(path: Path) -> str:
