@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
 from typer.testing import CliRunner
 
 from briefgen.cli import app
@@ -230,3 +231,16 @@ def test_template_error_names_template_and_line(
     assert re.search(
         r"templates/public/brief\.html\.j2:3: 'no_such_variable' is undefined", result.stderr
     ), result.stderr
+
+
+def test_no_message_prints_a_control_character_raw(runner: CliRunner, tmp_path: Path) -> None:
+    import shutil
+
+    content = tmp_path / "brief\x1b[31m"
+    shutil.copytree(FIXTURES / "canary", content)
+    (content / "questions.yaml").write_text('- id: q\n  questoin: "x"\n  statements: []\n')
+    for command in (["check"], ["build", "-o", str(tmp_path / "out")]):
+        result = runner.invoke(app, [*command, str(content)])
+        assert result.exit_code == 1
+        assert "brief\\x1b[31m" in result.output  # shown, escaped
+        assert "\x1b" not in result.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,17 @@ def public_pdf() -> bytes:
     pdf = source.render().write_pdf()
     assert isinstance(pdf, bytes)
     return pdf
+
+
+def test_a_fix_that_does_not_apply_is_a_warning_naming_it(
+    brief_dir: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefgen.build import build
+
+    layout_fixes.apply()
+    monkeypatch.setattr(layout_fixes, "APPLIED", {"note-area-height-by-sum"})
+    result = build(brief_dir(), out_dir=tmp_path, audiences=["public"], formats=["pdf"], jobs=1)
+    (warning,) = result.warnings
+    assert warning.message.startswith(
+        "layout fix 'placed-notes-keep-their-page' does not apply to WeasyPrint "
+    )
