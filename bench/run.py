@@ -117,9 +117,10 @@ def shell(commands: list[str]) -> list[str]:
 
 def print_html(content: Path, folder: Path) -> list[Path]:
     """briefgen's own print HTML for each audience: what the engine alone lays out."""
-    from briefgen.audience import filter_content, find_audiences
-    from briefgen.render import render_html
-    from briefgen.validate import load_content
+    from briefgen.audiences import find_audiences
+    from briefgen.clearance import filter_content
+    from briefgen.content.validate import load_content
+    from briefgen.render.html import render_html
 
     brief, _ = load_content(content)
     paths = []
@@ -134,10 +135,11 @@ def print_html(content: Path, folder: Path) -> list[Path]:
 
 def markdown(content: Path, folder: Path) -> list[Path]:
     """Each audience's content as Markdown with footnotes: the route a user scripts today."""
-    from briefgen.audience import filter_content, find_audiences
-    from briefgen.citations import NoteBook
-    from briefgen.models import located_statements
-    from briefgen.validate import load_content
+    from briefgen.audiences import find_audiences
+    from briefgen.clearance import filter_content
+    from briefgen.content.sections import located_statements
+    from briefgen.content.validate import load_content
+    from briefgen.render.citations import NoteBook
 
     brief, _ = load_content(content)
     paths = []
@@ -145,7 +147,8 @@ def markdown(content: Path, folder: Path) -> list[Path]:
         visible = filter_content(brief, audience.config)
         notes = NoteBook(visible, show_grades=audience.config.show_grades)
         lines, footnotes = [f"% {visible.brief.title}", ""], []
-        for _, _, statement in located_statements(visible):
+        for found in located_statements(visible):
+            statement = found.statement
             note = notes.note(statement)
             lines.append(f"{statement.text}[^{note.number}]\n")
             footnotes.append(f"[^{note.number}]: {note.html.striptags()}")

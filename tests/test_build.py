@@ -10,8 +10,10 @@ import pypdf
 from conftest import SAMPLE
 from pdfread import body_text, bookmark_titles, footnote_marks
 
-from briefgen.audience import all_statements, filter_content, find_audiences
-from briefgen.validate import load_content
+from briefgen.audiences import find_audiences
+from briefgen.clearance import filter_content
+from briefgen.content.sections import all_statements
+from briefgen.content.validate import load_content
 
 AUDIENCES = ("minister", "analyst", "public")
 
@@ -139,7 +141,7 @@ def test_web_page_links_notes_both_ways_and_fetches_nothing(sample_build: Path) 
 
 
 def test_analyst_shows_evidence_strength_per_section_and_source(sample_build: Path) -> None:
-    from briefgen.provenance import citing_statements, strength
+    from briefgen.render.evidence import citing_statements, strength
 
     content, _ = load_content(SAMPLE)
     visible = filter_content(content, find_audiences(SAMPLE)["analyst"].config)

@@ -12,8 +12,8 @@ from conftest import SAMPLE, SHARED_SOURCES
 from typer.testing import CliRunner
 
 from briefgen.check import check
+from briefgen.check.snapshots import html_text, normalise
 from briefgen.cli import app
-from briefgen.snapshots import html_text, normalise
 
 SNAPSHOT = (
     "The minister said: “We will ‘stay the course’.”\nThe fund   began in\n2007 — and grew.\n"
@@ -486,8 +486,8 @@ def test_every_source_of_the_sample_is_cited() -> None:
 
 @pytest.mark.skipif(not SHARED_SOURCES.is_dir(), reason="the sample's source texts are not here")
 def test_sample_passes_strict_check_with_every_quote_verified() -> None:
-    from briefgen.audience import all_statements
-    from briefgen.validate import load_content
+    from briefgen.content.sections import all_statements
+    from briefgen.content.validate import load_content
 
     content, _ = load_content(SAMPLE)
     assert len([c for s in all_statements(content) for c in s.sources if c.quote]) >= 10

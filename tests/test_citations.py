@@ -8,10 +8,11 @@ from citeproc import CitationItem, CitationStylesBibliography, Locator, formatte
 from citeproc.source.json import CiteProcJSON
 from conftest import SAMPLE
 
-from briefgen import citations
-from briefgen.validate import load_content
+from briefgen.content.styles import DEFAULT_STYLE
+from briefgen.content.validate import load_content
+from briefgen.render import citations
 
-STYLE = citations.DEFAULT_STYLE
+STYLE = DEFAULT_STYLE
 
 
 def citeproc_subsequent(source: object, label: str | None) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from briefgen import write
+from briefgen.build import write
 from briefgen.cli import app
 
 
@@ -72,12 +72,12 @@ def test_disk_full_or_file_too_big_while_rendering_names_the_output(
     monkeypatch: pytest.MonkeyPatch,
     code: int,
 ) -> None:
-    import briefgen.pdf
+    import briefgen.render.pdf
 
     def engine_fails(*_: object) -> None:  # as the engine's own temporary files would
         raise OSError(code, os.strerror(code), "/tmp/weasyprint-font-cache")
 
-    monkeypatch.setattr(briefgen.pdf, "render_pdf", engine_fails)
+    monkeypatch.setattr(briefgen.render.pdf, "render_pdf", engine_fails)
     out = tmp_path / "out"
     result = runner.invoke(app, ["build", str(brief_dir()), "-o", str(out), "-f", "pdf", "-j", "1"])
     assert result.exit_code == 1

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from briefgen.check import check
 from briefgen.cli import app
-from briefgen.importing import unique_id
+from briefgen.tools.sources import unique_id
 
 REFERENCES = FIXTURES / "references"
 

@@ -15,10 +15,9 @@ import pytest
 from conftest import FIXTURES
 from typer.testing import CliRunner
 
-from briefgen import build as build_module
-from briefgen.build import MANIFEST, build
+from briefgen.build import MANIFEST, build, make, plan
+from briefgen.build.lock import output_lock
 from briefgen.errors import OutputError
-from briefgen.lock import output_lock
 
 
 def digests(out: Path) -> dict[str, str]:
@@ -46,7 +45,7 @@ def test_unchanged_rebuild_renders_and_writes_nothing(
     def must_not_render(job: object) -> bytes:
         raise AssertionError("an up-to-date output was rendered again")
 
-    monkeypatch.setattr(build_module, "render_job", must_not_render)
+    monkeypatch.setattr(make, "render_job", must_not_render)
     result = build(content, out_dir=out)
     assert result.written == [] and len(result.skipped) == 6
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
@@ -93,7 +92,7 @@ def test_a_template_change_rebuilds_that_audience(built: tuple[Path, Path]) -> N
     override = content / "templates" / "public"
     override.mkdir(parents=True)
     (override / "style.css").write_text("h2 { color: black; }")
-    build_module.templates_digest.cache_clear()
+    plan.templates_digest.cache_clear()
     result = build(content, out_dir=out)
     assert sorted(p.relative_to(out).as_posix() for p in result.written) == [
         "public/brief.html",
@@ -147,7 +146,7 @@ def test_killed_build_leaves_previous_outputs_readable(built: tuple[Path, Path])
     script = textwrap.dedent(f"""
         import os, signal
         from pathlib import Path
-        from briefgen import write
+        from briefgen.build import write
         real_replace = os.replace
         def die(src, dst):
             os.kill(os.getpid(), signal.SIGKILL)
@@ -213,21 +212,21 @@ def test_cli_summary(brief_dir: Callable[..., Path], tmp_path: Path) -> None:
 def test_unchanged_rebuild_does_not_even_load_the_content(
     built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import briefgen.validate
+    import briefgen.content.validate
 
     content, out = built
 
     def refuse(*_: object) -> None:
         raise AssertionError("the content was loaded")
 
-    monkeypatch.setattr(briefgen.validate, "load_content", refuse)
+    monkeypatch.setattr(briefgen.content.validate, "load_content", refuse)
     assert len(build(content, out_dir=out).skipped) == 6
 
 
 def test_a_byte_change_that_no_audience_sees_is_checked_then_fast_again(
     built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import briefgen.validate
+    import briefgen.content.validate
 
     content, out = built
     brief = content / "brief.yaml"
@@ -235,7 +234,7 @@ def test_a_byte_change_that_no_audience_sees_is_checked_then_fast_again(
     result = build(content, out_dir=out)  # the full check: same content, nothing to render
     assert not result.written and len(result.skipped) == 6
 
-    monkeypatch.setattr(briefgen.validate, "load_content", None)  # must not be needed now
+    monkeypatch.setattr(briefgen.content.validate, "load_content", None)  # must not be needed now
     assert len(build(content, out_dir=out).skipped) == 6
 
 
@@ -291,7 +290,7 @@ def test_strict_writes_nothing_when_a_build_warns(
 
 
 def test_only_briefgens_own_temporaries_are_removed(built: tuple[Path, Path]) -> None:
-    from briefgen.write import TEMPORARY_PREFIX
+    from briefgen.build.write import TEMPORARY_PREFIX
 
     content, out = built
     mine = out / "public" / f"{TEMPORARY_PREFIX}brief.pdf.abc123.tmp"
@@ -304,7 +303,7 @@ def test_only_briefgens_own_temporaries_are_removed(built: tuple[Path, Path]) ->
 
 
 def test_the_incremental_key_includes_briefgens_own_code(tmp_path: Path) -> None:
-    from briefgen.manifest import code_digest, tool_versions
+    from briefgen.build.manifest import code_digest, tool_versions
 
     package = tmp_path / "package"
     package.mkdir()
@@ -312,4 +311,4 @@ def test_the_incremental_key_includes_briefgens_own_code(tmp_path: Path) -> None
     first = code_digest(package)
     (package / "render.py").write_text("A = 2\n")
     assert code_digest(package) != first
-    assert f"code={code_digest(Path(build_module.__file__).parent)}" in tool_versions()
+    assert f"code={code_digest(Path(make.__file__).parents[1])}" in tool_versions()

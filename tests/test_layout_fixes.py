@@ -9,11 +9,13 @@ import pytest
 import weasyprint
 from conftest import SAMPLE
 
-from briefgen import layout_fixes
-from briefgen.audience import builtin_templates, filter_content, find_audiences
-from briefgen.pdf import ConfinedFetcher, first_stray_note
-from briefgen.render import render_html
-from briefgen.validate import load_content
+from briefgen.audiences import find_audiences
+from briefgen.clearance import filter_content
+from briefgen.content.validate import load_content
+from briefgen.render import layout_fixes
+from briefgen.render.html import render_html
+from briefgen.render.pdf import ConfinedFetcher, first_stray_note
+from briefgen.templates import builtin_templates
 
 BOTH = {"placed-notes-keep-their-page", "note-area-height-by-sum"}
 

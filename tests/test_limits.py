@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from briefgen.build import build
-from briefgen.load import load_yaml
+from briefgen.content.load import load_yaml
 
 
 def test_sixty_thousand_statements_are_not_an_alias_bomb(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE
 
-from briefgen import load
+from briefgen.content import load
 from briefgen.errors import ContentError
 
 

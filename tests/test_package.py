@@ -11,9 +11,10 @@ from pathlib import Path
 from conftest import FIXTURES, ROOT
 from typer.testing import CliRunner
 
-from briefgen.audience import builtin_templates, find_audiences
+from briefgen.audiences import find_audiences
 from briefgen.cli import app
-from briefgen.render import make_environment
+from briefgen.render.html import make_environment
+from briefgen.templates import builtin_templates
 
 
 def test_wheel_contains_the_builtin_audiences(tmp_path: Path) -> None:
@@ -38,7 +39,7 @@ def test_wheel_contains_the_builtin_audiences(tmp_path: Path) -> None:
             assert f"briefgen/templates/{audience}/{name}" in names
     assert "briefgen/templates/_common/layout.html.j2" in names
     assert "briefgen/templates/_common/fonts/CharisSIL-Regular.ttf" in names
-    assert "briefgen/scaffold/snapshots/example-release.txt" in names
+    assert "briefgen/tools/scaffold/snapshots/example-release.txt" in names
 
 
 def test_builtin_templates_are_the_top_level_folder() -> None:

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from briefgen.check import check
 from briefgen.cli import app
-from briefgen.models import FILES
+from briefgen.content.sections import content_files
 
 
 def test_new_brief_checks_strictly_and_builds(runner: CliRunner, tmp_path: Path) -> None:
@@ -39,7 +39,7 @@ def as_json(path: Path) -> object:
     return json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str))
 
 
-@pytest.mark.parametrize("name", list(FILES))
+@pytest.mark.parametrize("name", list(content_files()))
 def test_sample_content_validates_against_the_schema(runner: CliRunner, name: str) -> None:
     result = runner.invoke(app, ["schema", name])
     assert result.exit_code == 0
@@ -59,7 +59,7 @@ def test_schema_out_writes_one_file_per_content_file(runner: CliRunner, tmp_path
     result = runner.invoke(app, ["schema", "--out", str(tmp_path)])
     assert result.exit_code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        f"{name}.schema.json" for name in FILES
+        f"{name}.schema.json" for name in content_files()
     )
     assert "Plain text; *emphasis* is the only markup." in (
         tmp_path / "brief.schema.json"

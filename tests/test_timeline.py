@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from briefgen.models import Milestone
-from briefgen.timeline import _place, position, timeline_svg
+from briefgen.content.models import Milestone
+from briefgen.render.timeline import _place, position, timeline_svg
 
 
 def milestone(date: str, title: str) -> Milestone:

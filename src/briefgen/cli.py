@@ -11,15 +11,12 @@ import traceback
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 
 from .__main__ import INTERRUPTED
 from .errors import BriefgenError, Interrupted, display_path
-
-if TYPE_CHECKING:
-    from .audience import Audience
 
 app = typer.Typer(
     name="briefgen",
@@ -38,7 +35,6 @@ sources_app = typer.Typer(
 app.add_typer(sources_app, name="sources")
 
 T = TypeVar("T")
-_options = {"debug": False}
 
 
 class FormatChoice(str, Enum):
@@ -61,7 +57,7 @@ def _main(
         bool, typer.Option("--debug", help="Show a traceback for unexpected errors.")
     ] = False,
 ) -> None:
-    _options["debug"] = debug
+    """The --debug flag is read where errors are reported, from the command's context."""
 
 
 @app.command(short_help="Build the PDF and web page of every audience.")
@@ -96,7 +92,7 @@ def build(
     Outputs whose inputs have not changed since the last build are skipped.
     """
     from .build import build as run_build
-    from .progress import BuildDisplay
+    from .build.progress import BuildDisplay
 
     with BuildDisplay(quiet=quiet, verbose=verbose) as display:
         result = _run(
@@ -145,7 +141,7 @@ def check(
 @app.command()
 def new(folder: Annotated[Path, typer.Argument(help="A new or empty folder.")]) -> None:
     """Write an example brief folder that checks and builds as it is."""
-    from .new import create_brief
+    from .tools.new import create_brief
 
     for path in _run(lambda: create_brief(folder)):
         typer.echo(f"wrote {display_path(path)}")
@@ -166,22 +162,9 @@ def serve(
     ] = 8000,
 ) -> None:
     """Preview an audience's web page on localhost, rebuilt and reloaded on every change."""
-    from .errors import UsageError
-    from .serve import serve as run_serve
+    from .tools.serve import serve as run_serve
 
-    def run() -> None:
-        if not content_dir.is_dir():
-            raise UsageError(f"no brief folder at '{content_dir}'")
-        if audience is not None:
-            from .audience import find_audiences, select_audiences
-
-            select_audiences(find_audiences(content_dir), [audience], content_dir)
-        try:
-            run_serve(content_dir, audience, port)
-        except OSError as exc:
-            raise UsageError(f"cannot serve on port {port}: {exc.strerror}") from None
-
-    _run(run)
+    _run(lambda: run_serve(content_dir, audience, port))
 
 
 @sources_app.command("import", short_help="Append sources from a Zotero or Mendeley export.")
@@ -190,7 +173,7 @@ def import_sources(
     content_dir: ContentDir = Path("content"),
 ) -> None:
     """Append sources from a Zotero or Mendeley export to sources.yaml, each left to grade."""
-    from .importing import import_sources as run_import
+    from .tools.sources import import_sources as run_import
 
     result = _run(lambda: run_import(file, content_dir))
     for source_id in result.added:
@@ -219,44 +202,31 @@ def schema(
     ] = None,
 ) -> None:
     """Print the JSON Schema of the content files, for editors' YAML language servers."""
-    import json
+    from .tools.schema import schema_text, write_schemas
 
-    from .errors import UsageError
-    from .models import FILES, json_schema
-
-    def run() -> None:
-        names = [name] if name else list(FILES)
-        unknown = [n for n in names if n not in FILES]
-        if unknown:
-            raise UsageError(f"no content file '{unknown[0]}' (known: {', '.join(FILES)})")
-        schemas = {n: json_schema(n) for n in names}
-        if out is None:
-            document = schemas[name] if name else {f"{n}.yaml": s for n, s in schemas.items()}
-            typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
-            return
-        out.mkdir(parents=True, exist_ok=True)
-        for n, s in schemas.items():
-            path = out / f"{n}.schema.json"
-            path.write_text(json.dumps(s, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-            typer.echo(f"wrote {display_path(path)}")
-
-    _run(run)
+    if out is None:
+        typer.echo(_run(lambda: schema_text(name)))
+        return
+    for path in _run(lambda: write_schemas(out, name)):
+        typer.echo(f"wrote {display_path(path)}")
 
 
 @app.command(short_help="List the audiences, their clearance and origin.")
 def audiences(content_dir: ContentDir = Path("content")) -> None:
     """List the audiences found, their clearance and where each comes from."""
-    from .audience import find_audiences
-    from .errors import UsageError
+    from .audiences import list_audiences
 
-    def run() -> dict[str, Audience]:
-        if not content_dir.is_dir():
-            raise UsageError(f"no brief folder at '{content_dir}'")
-        return find_audiences(content_dir)
-
-    for name, found in _run(run).items():
+    for name, found in _run(lambda: list_audiences(content_dir)).items():
         where = display_path(found.dirs[0])
         typer.echo(f"{name:<12} {found.config.clearance:<11} {found.origin:<11} {where}")
+
+
+def _debug() -> bool:
+    """Whether --debug was given: a parameter of the root command's context."""
+    import click
+
+    context = click.get_current_context(silent=True)
+    return bool(context and context.find_root().params.get("debug"))
 
 
 def _run(action: Callable[[], T]) -> T:
@@ -271,7 +241,7 @@ def _run(action: Callable[[], T]) -> T:
         typer.echo(INTERRUPTED, err=True)
         raise typer.Exit(130) from None
     except Exception as exc:  # a bug in briefgen, not in the user's brief
-        if _options["debug"]:
+        if _debug():
             traceback.print_exc()
         typer.echo(
             f"internal error: {type(exc).__name__}: {exc} "

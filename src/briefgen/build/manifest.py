@@ -20,7 +20,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem
+from ..errors import Problem
+from ..templates import builtin_templates
 
 MANIFEST = ".briefgen-manifest.json"
 TOOLS = (
@@ -32,14 +33,6 @@ TOOLS = (
     "pydantic",
     "pyyaml",
 )
-
-
-def builtin_templates() -> Path:
-    """The built-in audiences: inside the installed wheel, or the checkout's templates/."""
-    packaged = Path(__file__).parent / "templates"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "templates"
 
 
 def read_manifest(out_dir: Path) -> dict[str, Any]:
@@ -152,7 +145,7 @@ def tool_versions() -> str:
             versions.append(f"{name}={metadata.version(name)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{name}=?")
-    versions.append(f"code={code_digest(Path(__file__).parent)}")
+    versions.append(f"code={code_digest(Path(__file__).parents[1])}")
     return ";".join(versions)
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import ContentError, Problem, printable
+from ..errors import ContentError, Problem, printable
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # Nodes walked a second time through an alias. A brief reuses a few anchors;

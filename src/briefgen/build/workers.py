@@ -28,7 +28,7 @@ def engine_processes() -> Any:
     from multiprocessing import forkserver
 
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["briefgen.pdf"])
+    context.set_forkserver_preload(["briefgen.render.pdf"])
     forkserver.ensure_running()  # loads WeasyPrint now, while the print HTML is made
     return context
 

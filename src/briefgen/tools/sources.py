@@ -17,9 +17,9 @@ from typing import Any
 
 import yaml
 
-from .errors import UsageError, printable
-from .load import CONTROL, load_yaml
-from .write import write_outputs
+from ..build.write import write_outputs
+from ..content.load import CONTROL, load_yaml
+from ..errors import UsageError, printable
 
 # Reference types → the kinds of PRODUCT.md; anything else is left for the analyst.
 CSL_KINDS = {

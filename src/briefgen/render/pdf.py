@@ -11,9 +11,9 @@ from typing import Any
 import weasyprint
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from ..errors import TemplateError
 from . import layout_fixes
 from .assets import Refused, asset_path
-from .errors import TemplateError
 
 layout_fixes.apply()
 

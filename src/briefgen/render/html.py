@@ -20,12 +20,14 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
+from ..audiences import Audience
+from ..clearance import highest_marking
+from ..content.models import Content
+from ..errors import TemplateError, display_path
+from ..templates import builtin_templates
 from .assets import print_page_problems, web_page_problems
-from .audience import Audience, builtin_templates, highest_marking
 from .citations import NoteBook, csl_locale
-from .errors import TemplateError, display_path
-from .models import Content
-from .provenance import citing_statements, strength
+from .evidence import citing_statements, strength
 from .timeline import timeline_svg
 
 Medium = Literal["web", "print"]
@@ -173,7 +175,7 @@ def render_html(content: Content, audience: Audience, medium: Medium) -> str:
         "created": created_date(content),
         "fonts_url": (builtin_templates() / "_common" / "fonts").resolve().as_uri() + "/",
         "timeline": lambda: timeline_svg(
-            content.milestones, lambda d: long_date(d, content.brief.lang)
+            content.items("milestones"), lambda d: long_date(d, content.brief.lang)
         ),
     }
     try:

@@ -8,8 +8,8 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from . import html5
-from .load import read_text
+from ..content.load import read_text
+from ..render import html5
 
 SUFFIXES = (".txt", ".html", ".htm", ".pdf")
 

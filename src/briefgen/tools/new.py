@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .errors import UsageError
+from ..errors import UsageError
 
 SCAFFOLD = Path(__file__).parent / "scaffold"
 

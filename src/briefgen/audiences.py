@@ -1,7 +1,7 @@
-"""Audiences: where their templates are found, and the clearance filter.
+"""Audiences: what audience.yaml says, and where each audience's templates are found.
 
-The filter is a stage of its own and runs before rendering: a template receives
-only the statements its audience may see, so no template can leak the rest.
+What an audience may see is decided elsewhere, by the clearance filter
+(clearance.py), before any template runs.
 """
 
 from __future__ import annotations
@@ -10,16 +10,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import AfterValidator, Field, ValidationError
 
+from .content.load import load_yaml
+from .content.models import Marking, Strict, Text
+from .content.sections import kinds
 from .errors import ContentError, TemplateError, UsageError, display_path
-from .load import load_yaml
-from .manifest import builtin_templates as builtin_templates  # re-exported
-from .models import MARKING_ORDER, Content, Marking, Statement, Strict, Text, located_statements
+from .templates import builtin_templates
 
-SectionName = Literal["summary", "background", "milestones", "cooperation", "questions", "sources"]
 Format = Literal["pdf", "html"]
 FORMATS: tuple[Format, ...] = ("pdf", "html")
+
+
+def _known_section(name: str) -> str:
+    known = [k.name for k in kinds()]
+    if name not in known:
+        raise ValueError(f"unknown section '{name}' (known: {', '.join(known)})")
+    return name
 
 
 class AudienceConfig(Strict):
@@ -27,7 +34,7 @@ class AudienceConfig(Strict):
 
     title: Text
     clearance: Marking = Field(description="The highest marking this audience may see.")
-    sections: Annotated[list[SectionName], Field(min_length=1)]
+    sections: Annotated[list[Annotated[str, AfterValidator(_known_section)]], Field(min_length=1)]
     formats: list[Format] = Field(default_factory=lambda: list(FORMATS))
     show_grades: bool = Field(False, description="Show Admiralty grades in every note.")
     max_milestones: Annotated[int, Field(ge=1)] | None = Field(
@@ -50,6 +57,13 @@ def find_audiences(content_dir: Path) -> dict[str, Audience]:
     builtin_root = builtin_templates()
     names = sorted({*_audience_dirs(builtin_root), *_audience_dirs(user_root)})
     return {name: _audience(name, user_root / name, builtin_root / name) for name in names}
+
+
+def list_audiences(content_dir: Path) -> dict[str, Audience]:
+    """The audiences a brief folder has, for `briefgen audiences`."""
+    if not content_dir.is_dir():
+        raise UsageError(f"no brief folder at '{content_dir}'")
+    return find_audiences(content_dir)
 
 
 def _audience_dirs(root: Path) -> list[str]:
@@ -85,7 +99,7 @@ def _read_config(path: Path) -> AudienceConfig:
     try:
         return AudienceConfig.model_validate(doc.data)
     except ValidationError as exc:
-        from .validate import field_path
+        from .content.validate import field_path
 
         raise ContentError(
             [
@@ -108,55 +122,3 @@ def select_audiences(
             f"looked in {content_dir / 'templates'} and {builtin_templates()})"
         )
     return [found[n] for n in dict.fromkeys(names)]
-
-
-def visible(statement: Statement, default: Marking, clearance: Marking) -> bool:
-    return MARKING_ORDER[statement.marking or default] <= MARKING_ORDER[clearance]
-
-
-def filter_content(content: Content, config: AudienceConfig) -> Content:
-    """The content an audience may see: its sections, its clearance, the sources they cite."""
-    default = content.brief.marking
-
-    def keep(statements: list[Statement]) -> list[Statement]:
-        return [
-            s.model_copy(update={"marking": s.marking or default})
-            for s in statements
-            if visible(s, default, config.clearance)
-        ]
-
-    def shown(name: str) -> bool:
-        return name in config.sections
-
-    brief = content.brief.model_copy(
-        update={"summary": keep(content.brief.summary) if shown("summary") else []}
-    )
-    parts = {}
-    for name in ("background", "milestones", "cooperation", "questions"):
-        items = getattr(content, name) if shown(name) else []
-        kept = [item.model_copy(update={"statements": keep(item.statements)}) for item in items]
-        # An item whose every statement is hidden goes too: its heading alone
-        # would be an unsourced claim, and would hint at what was removed.
-        parts[name] = [item for item in kept if item.statements]
-    parts["milestones"] = sorted(parts["milestones"], key=lambda m: date_order(m.date))
-    if config.max_milestones:
-        parts["milestones"] = parts["milestones"][-config.max_milestones :]
-    filtered = content.model_copy(update={"brief": brief, **parts})
-    cited = {c.source for s in all_statements(filtered) for c in s.sources}
-    return filtered.model_copy(update={"sources": [s for s in content.sources if s.id in cited]})
-
-
-def date_order(partial: str) -> tuple[int, int, int]:
-    """Sort key of a partial date: '2025' falls after '2025-01-16', as 'some time in 2025'."""
-    parts = [int(p) for p in partial.split("-")]
-    return (parts[0], parts[1] if len(parts) > 1 else 13, parts[2] if len(parts) > 2 else 32)
-
-
-def all_statements(content: Content) -> list[Statement]:
-    return [statement for _, _, statement in located_statements(content)]
-
-
-def highest_marking(content: Content) -> Marking:
-    """The highest marking of what the content holds: what every page must show."""
-    markings: list[Marking] = [s.marking or content.brief.marking for s in all_statements(content)]
-    return max(markings, key=MARKING_ORDER.__getitem__, default="PUBLIC")

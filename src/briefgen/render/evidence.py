@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from .models import Content, Statement
+from ..content.models import Content
+from ..content.sections import all_statements, section_statements
 
 STRONG = {"A", "B"}
 
@@ -14,12 +15,6 @@ STRONG = {"A", "B"}
 class Strength:
     strong: int  # statements with at least one source graded A or B
     total: int
-
-
-def section_statements(content: Content, name: str) -> list[Statement]:
-    if name == "summary":
-        return list(content.brief.summary)
-    return [s for item in getattr(content, name, []) for s in item.statements]
 
 
 def strength(content: Content, name: str) -> Strength:
@@ -32,7 +27,6 @@ def strength(content: Content, name: str) -> Strength:
 def citing_statements(content: Content) -> Counter[str]:
     """For each source, how many statements of this output cite it."""
     counts: Counter[str] = Counter()
-    for name in ("summary", "background", "milestones", "cooperation", "questions"):
-        for statement in section_statements(content, name):
-            counts.update({c.source for c in statement.sources})
+    for statement in all_statements(content):
+        counts.update({c.source for c in statement.sources})
     return counts

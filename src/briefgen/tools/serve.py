@@ -14,10 +14,12 @@ from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from .audience import builtin_templates, filter_content, find_audiences, select_audiences
-from .errors import BriefgenError
-from .render import check_loads, render_html
-from .validate import load_content
+from ..audiences import find_audiences, select_audiences
+from ..clearance import filter_content
+from ..content.validate import load_content
+from ..errors import BriefgenError, UsageError
+from ..render.html import check_loads, render_html
+from ..templates import builtin_templates
 
 RELOAD = """<script>
 /* briefgen serve: reload when the brief changes (preview only, not in built pages). */
@@ -126,8 +128,15 @@ def watch(preview: Preview, stop: threading.Event, ready: threading.Event) -> No
 
 def serve(content_dir: Path, audience: str | None, port: int) -> None:
     """Serve until interrupted."""
+    if not content_dir.is_dir():
+        raise UsageError(f"no brief folder at '{content_dir}'")
+    if audience is not None:
+        select_audiences(find_audiences(content_dir), [audience], content_dir)
     preview = Preview(content_dir, audience)
-    server = make_server(preview, port)
+    try:
+        server = make_server(preview, port)
+    except OSError as exc:
+        raise UsageError(f"cannot serve on port {port}: {exc.strerror}") from None
     stop, ready = threading.Event(), threading.Event()
     watcher = threading.Thread(target=watch, args=(preview, stop, ready), daemon=True)
     watcher.start()

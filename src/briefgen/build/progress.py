@@ -7,7 +7,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from .errors import display_path
+from ..errors import display_path
 
 
 class BuildDisplay:

@@ -11,23 +11,28 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
-from .errors import ContentError, Problem
+from ..errors import ContentError, Problem
 from .load import Document, Loc, load_yaml
-from .models import FILES, REQUIRED_FILES, Content, located_statements
+from .models import Content
+from .sections import REQUIRED_FILES, content_files, located_statements, with_items
 
 
 def load_content(content_dir: Path) -> tuple[Content, dict[str, Document]]:
     """Read and validate every file of a brief folder; raise ContentError listing all problems."""
     documents, problems = _read_files(content_dir)
+    files = content_files()
     parsed: dict[str, Any] = {}
     for key, doc in documents.items():
         try:
-            parsed[key] = TypeAdapter(FILES[key]).validate_python(doc.data)
+            parsed[key] = TypeAdapter(files[key]).validate_python(doc.data)
         except ValidationError as exc:
             problems += [_schema_problem(key, doc, err) for err in exc.errors()]
     if problems:
         raise ContentError(problems)
-    content = Content(**parsed, folder=content_dir)
+    sections = {k.name: parsed.get(k.name, []) for k in with_items()}
+    content = Content(
+        brief=parsed["brief"], sources=parsed["sources"], sections=sections, folder=content_dir
+    )
     problems += cross_check(content, documents)
     if problems:
         raise ContentError(problems)
@@ -37,7 +42,7 @@ def load_content(content_dir: Path) -> tuple[Content, dict[str, Document]]:
 def _read_files(content_dir: Path) -> tuple[dict[str, Document], list[Problem]]:
     documents: dict[str, Document] = {}
     problems: list[Problem] = []
-    for key in FILES:
+    for key in content_files():
         path = content_dir / f"{key}.yaml"
         if not path.is_file():
             if key in REQUIRED_FILES:
@@ -80,7 +85,8 @@ def _schema_problem(key: str, doc: Document, err: ErrorDetails) -> Problem:
     if kind in CODED_ERRORS:
         return doc.problem(loc, field_path(key, loc), err["msg"], code=CODED_ERRORS[kind])
     if kind == "extra_forbidden":
-        return doc.problem(loc, field_path(key, loc), _unknown_key(FILES[key], loc), key=True)
+        message = _unknown_key(content_files()[key], loc)
+        return doc.problem(loc, field_path(key, loc), message, key=True)
     if kind == "missing":
         message = f"'{loc[-1]}' is required"
         if loc[-1] == "sources" and key != "sources":
@@ -193,21 +199,20 @@ def _unwrap(tp: Any) -> Any:
 def cross_check(content: Content, documents: dict[str, Document]) -> list[Problem]:
     """What one file alone cannot show: unique ids and cited ids that exist."""
     problems = _duplicate_ids(documents["sources"], "sources", [s.id for s in content.sources])
-    for key in ("cooperation", "questions"):
-        if key in documents:
-            problems += _duplicate_ids(
-                documents[key], key, [item.id for item in getattr(content, key)]
-            )
+    for kind in with_items():
+        if kind.ids and kind.name in documents:
+            ids = [item.id for item in content.items(kind.name)]
+            problems += _duplicate_ids(documents[kind.name], kind.name, ids)
     problems += _style_problems(content, documents["brief"])
     known = sorted(s.id for s in content.sources)
-    for key, loc, statement in located_statements(content):
-        for k, citation in enumerate(statement.sources):
+    for found in located_statements(content):
+        for k, citation in enumerate(found.statement.sources):
             if citation.source not in known:
-                cite_loc = (*loc, "sources", k)
+                cite_loc = (*found.loc, "sources", k)
                 problems.append(
-                    documents[key].problem(
+                    documents[found.file].problem(
                         cite_loc,
-                        field_path(key, cite_loc),
+                        field_path(found.file, cite_loc),
                         f"unknown source '{citation.source}' ({_known(known, citation.source)})",
                         code="unknown-source",
                     )
@@ -216,7 +221,7 @@ def cross_check(content: Content, documents: dict[str, Document]) -> list[Proble
 
 
 def _style_problems(content: Content, brief: Document) -> list[Problem]:
-    from .citations import StyleError, style_file
+    from .styles import StyleError, style_file
 
     try:
         style_file(content.brief.citation_style, content.folder)

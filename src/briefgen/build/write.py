@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from .errors import OutputError, display_path
+from ..errors import OutputError, display_path
 from .interrupts import held_interrupts
 
 # Every temporary file briefgen writes starts so; cleaning up touches no other file.

@@ -12,8 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .audience import Audience, find_audiences
-from .errors import (
+from ..audiences import Audience, find_audiences
+from ..content.load import Document
+from ..content.models import Content, Statement
+from ..content.sections import all_statements, located_statements
+from ..content.validate import field_path, load_content
+from ..errors import (
     BriefgenError,
     ContentError,
     Problem,
@@ -22,10 +26,7 @@ from .errors import (
     display_path,
     printable,
 )
-from .load import Document
-from .models import Content, Statement, located_statements
 from .snapshots import SnapshotError, closest_passage, normalise, snapshot_text
-from .validate import field_path, load_content
 
 # A note tells what was not done (quotes left unverified) and never fails a check.
 Severity = Literal["error", "warning", "note"]
@@ -138,8 +139,8 @@ def quotes(review: Review) -> Iterator[Finding]:
             yield from _unverified(review)
         return
     texts: dict[str, str | None] = {}
-    for key, loc, statement in located_statements(review.content):
-        for k, citation in enumerate(statement.sources):
+    for found in located_statements(review.content):
+        for k, citation in enumerate(found.statement.sources):
             if not citation.quote:
                 continue
             if citation.source not in texts:
@@ -155,8 +156,8 @@ def quotes(review: Review) -> Iterator[Finding]:
                 yield Finding(
                     "error",
                     review.at(
-                        key,
-                        (*loc, "sources", k, "quote"),
+                        found.file,
+                        (*found.loc, "sources", k, "quote"),
                         f"quote not found in the snapshot of '{citation.source}'{hint}",
                         "quote-not-found",
                     ),
@@ -165,7 +166,7 @@ def quotes(review: Review) -> Iterator[Finding]:
 
 def _unverified(review: Review) -> Iterator[Finding]:
     """No snapshot folder at all: copies of sources are often kept out of a repository."""
-    count = sum(1 for _, _, s in located_statements(review.content) for c in s.sources if c.quote)
+    count = sum(1 for s in all_statements(review.content) for c in s.sources if c.quote)
     if count:
         yield Finding(
             "note",
@@ -224,7 +225,7 @@ def _snapshot(review: Review, source_id: str) -> tuple[str | None, Problem | Non
 
 
 def unused_sources(review: Review) -> Iterator[Finding]:
-    cited = {c.source for _, _, s in located_statements(review.content) for c in s.sources}
+    cited = {c.source for s in all_statements(review.content) for c in s.sources}
     for i, source in enumerate(review.content.sources):
         if source.id not in cited:
             yield Finding(
@@ -259,7 +260,7 @@ def weak_evidence(review: Review) -> Iterator[Finding]:
                     "weak-evidence",
                 ),
             )
-    for i, milestone in enumerate(review.content.milestones):
+    for i, milestone in enumerate(review.content.items("milestones")):
         if all(weak(s) for s in milestone.statements):
             yield Finding(
                 "warning",
@@ -294,7 +295,7 @@ def doubtful_judgments(review: Review) -> Iterator[Finding]:
 
 def milestones_after_brief(review: Review) -> Iterator[Finding]:
     as_of = review.content.brief.date.isoformat()
-    for i, milestone in enumerate(review.content.milestones):
+    for i, milestone in enumerate(review.content.items("milestones")):
         if milestone.date[: len(as_of)] > as_of[: len(milestone.date)]:
             yield Finding(
                 "error",
@@ -312,22 +313,22 @@ def milestones_after_brief(review: Review) -> Iterator[Finding]:
 
 def duplicate_statements(review: Review) -> Iterator[Finding]:
     first: dict[str, tuple[str, int]] = {}
-    for key, loc, statement in located_statements(review.content):
-        text = normalise(statement.text).casefold()
-        line = review.documents[key].position(loc)[0]
+    for found in located_statements(review.content):
+        text = normalise(found.statement.text).casefold()
+        line = review.documents[found.file].position(found.loc)[0]
         if text in first:
             where_key, where_line = first[text]
             yield Finding(
                 "warning",
                 review.at(
-                    key,
-                    (*loc, "text"),
+                    found.file,
+                    (*found.loc, "text"),
                     (f"the same statement as {where_key}.yaml:{where_line}: keep one"),
                     "duplicate-statement",
                 ),
             )
         else:
-            first[text] = (key, line)
+            first[text] = (found.file, line)
 
 
 def accessed_before_published(review: Review) -> Iterator[Finding]:
@@ -352,11 +353,11 @@ def accessed_before_published(review: Review) -> Iterator[Finding]:
 def invisible_statements(review: Review) -> Iterator[Finding]:
     """A statement that no audience shows: above every clearance of the audiences that
     show its section, or in a section no audience has."""
-    from .audience import visible
+    from ..clearance import visible
 
     default = review.content.brief.marking
-    for key, loc, statement in located_statements(review.content):
-        section = "summary" if key == "brief" else key
+    for found in located_statements(review.content):
+        section, statement = found.section, found.statement
         readers = [a for a in review.audiences.values() if section in a.config.sections]
         if any(visible(statement, default, a.config.clearance) for a in readers):
             continue
@@ -369,8 +370,8 @@ def invisible_statements(review: Review) -> Iterator[Finding]:
         yield Finding(
             "warning",
             review.at(
-                key,
-                loc,
+                found.file,
+                found.loc,
                 (
                     f"no audience will show this statement: {why}; change its marking or an "
                     "audience, or remove it"
@@ -382,8 +383,8 @@ def invisible_statements(review: Review) -> Iterator[Finding]:
 
 def audience_pages(review: Review) -> Iterator[Finding]:
     """Every audience's pages render, and load nothing they may not: what build checks."""
-    from .audience import filter_content
-    from .render import check_loads, render_html
+    from ..clearance import filter_content
+    from ..render.html import check_loads, render_html
 
     for audience in review.audiences.values():
         visible_content = filter_content(review.content, audience.config)

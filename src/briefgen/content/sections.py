@@ -1,0 +1,129 @@
+"""The kinds of section a brief has, each declared once: its name, its file and the model
+of one item, its default heading, and whether its items carry ids or an order.
+
+Everything else derives from these declarations: which files a brief folder
+holds, what is validated and walked, what the clearance filter keeps, and which
+template draws the section (`sections/<name>.html.j2`, found like any template).
+A new kind of section is one `declare()` and one template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from .models import Brief, Content, CooperationArea, Milestone, Question, Section, Source, Statement
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class SectionKind:
+    """One kind of section."""
+
+    name: str
+    heading: str  # the default heading
+    item: type[BaseModel] | None = None  # the model of one item of `<name>.yaml`
+    ids: bool = False  # items have an `id`, unique within the file
+    order: Callable[[Any], Any] | None = None  # sort key of the items, as readers see them
+
+    @property
+    def file(self) -> str | None:
+        """The file key (`background` for background.yaml), if the section has a file."""
+        return self.name if self.item is not None else None
+
+    @property
+    def template(self) -> str:
+        return f"sections/{self.name}.html.j2"
+
+
+def date_order(partial: str) -> tuple[int, int, int]:
+    """Sort key of a partial date: '2025' falls after '2025-01-16', as 'some time in 2025'."""
+    parts = [int(p) for p in partial.split("-")]
+    return (parts[0], parts[1] if len(parts) > 1 else 13, parts[2] if len(parts) > 2 else 32)
+
+
+_KINDS: dict[str, SectionKind] = {}
+
+
+def declare(kind: SectionKind) -> SectionKind:
+    """Add a kind of section; it is shown where an audience's `sections` names it."""
+    _KINDS[kind.name] = kind
+    return kind
+
+
+def kinds() -> list[SectionKind]:
+    return list(_KINDS.values())
+
+
+def kind(name: str) -> SectionKind:
+    return _KINDS[name]
+
+
+def with_items() -> list[SectionKind]:
+    """The kinds kept in a file of their own, as lists of items that hold statements."""
+    return [k for k in _KINDS.values() if k.item is not None]
+
+
+# The key judgments stand in brief.yaml; the sources section lists the sources
+# an audience's statements cite and holds no statements of its own.
+SUMMARY = declare(SectionKind("summary", "Key judgments"))
+declare(SectionKind("background", "Background", Section))
+declare(SectionKind("milestones", "Milestones", Milestone, order=lambda m: date_order(m.date)))
+declare(SectionKind("cooperation", "Areas of cooperation", CooperationArea, ids=True))
+declare(SectionKind("questions", "Open questions", Question, ids=True))
+SOURCES = declare(SectionKind("sources", "Sources"))
+
+REQUIRED_FILES = ("brief", "sources")
+
+
+def content_files() -> dict[str, Any]:
+    """Each file of a brief folder, by key, and the type of its top level."""
+    files: dict[str, Any] = {"brief": Brief, "sources": list[Source]}
+    for k in with_items():
+        files[k.name] = list[k.item]  # type: ignore[name-defined]  # a runtime type, for pydantic
+    return files
+
+
+def json_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema of one content file (`brief`, `sources`, …), for editors and CI."""
+    from pydantic import TypeAdapter
+
+    schema = TypeAdapter(content_files()[name]).json_schema()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"briefgen {name}.yaml",
+        **schema,
+    }
+
+
+@dataclass(frozen=True)
+class Located:
+    """A statement, the section that shows it, and where it stands: its file key and
+    its location in that file."""
+
+    section: str
+    file: str
+    loc: Loc
+    statement: Statement
+
+
+def located_statements(content: Content) -> Iterator[Located]:
+    """Every statement, in reading order: the one walk over a brief's statements."""
+    for i, statement in enumerate(content.brief.summary):
+        yield Located(SUMMARY.name, "brief", ("summary", i), statement)
+    for k in with_items():
+        for i, item in enumerate(content.items(k.name)):
+            for j, statement in enumerate(item.statements):
+                yield Located(k.name, k.name, (i, "statements", j), statement)
+
+
+def all_statements(content: Content) -> list[Statement]:
+    return [found.statement for found in located_statements(content)]
+
+
+def section_statements(content: Content, name: str) -> list[Statement]:
+    return [f.statement for f in located_statements(content) if f.section == name]
