@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 
@@ -18,10 +19,10 @@ class Mark:
     top: float
 
 
-def _numbers(chars: list[dict], page: int) -> list[Mark]:
+def _numbers(chars: list[dict[str, Any]], page: int) -> list[Mark]:
     """Runs of adjacent digit characters, as numbers with their page and height."""
     marks: list[Mark] = []
-    run: list[dict] = []
+    run: list[dict[str, Any]] = []
     for ch in chars + [{"text": "", "x0": 1e9, "x1": 1e9, "top": -1, "size": 0}]:
         if run and (
             not ch["text"].isdigit()
@@ -57,7 +58,7 @@ def footnote_marks(path: Path) -> tuple[list[Mark], list[Mark], list[float]]:
     return calls, notes, bottoms
 
 
-def _note_markers(bold: list[dict], chars: list[dict], page: int) -> list[Mark]:
+def _note_markers(bold: list[dict[str, Any]], chars: list[dict[str, Any]], page: int) -> list[Mark]:
     # A note marker is a bold number followed by a full stop, at the start of a note.
     marks = []
     for mark in _numbers(bold, page):
@@ -84,7 +85,7 @@ def bookmark_titles(path: Path) -> list[str]:
     """Every bookmark's title, nested ones included."""
     import pypdf
 
-    def titles(outline: list) -> list[str]:  # type: ignore[type-arg]
+    def titles(outline: list[Any]) -> list[str]:
         return [
             t
             for item in outline
@@ -105,5 +106,21 @@ def everything_in_pdf(path: Path) -> str:
     ).stdout
     reader = pypdf.PdfReader(path)
     info = " ".join(str(v) for v in (reader.metadata or {}).values())
-    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    xmp = catalog(path)["/Metadata"].get_object().get_data().decode()
     return " ".join([text, info, xmp, *bookmark_titles(path)])
+
+
+def catalog(path: Path) -> Any:
+    """The PDF's document catalog (/Root): its language, metadata and structure."""
+    import pypdf
+
+    return pypdf.PdfReader(path).trailer["/Root"]
+
+
+def info(path: Path, key: str) -> str:
+    """One entry of the PDF's document information, such as /CreationDate."""
+    import pypdf
+
+    metadata = pypdf.PdfReader(path).metadata
+    assert metadata is not None
+    return str(metadata[key])

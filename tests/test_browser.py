@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 playwright_api = pytest.importorskip("playwright.sync_api")
+from playwright.sync_api import Browser, Page  # noqa: E402  (after the skip if it is missing)
 
 CHROMIUM = os.environ.get("BRIEFGEN_CHROMIUM") or shutil.which("chromium") or ""
 pytestmark = pytest.mark.skipif(not CHROMIUM, reason="no chromium on this machine")
@@ -32,16 +33,16 @@ FLAGS = [
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield browser
         browser.close()
 
 
-def open_page(browser: object, path: Path, width: int = 1200) -> tuple[object, list[str]]:
+def open_page(browser: Browser, path: Path, width: int = 1200) -> tuple[Page, list[str]]:
     """The page, and every problem seen while loading it: console errors, requests."""
-    page = browser.new_page(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+    page = browser.new_page(viewport={"width": width, "height": 900})
     problems: list[str] = []
     page.on(
         "console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None
@@ -59,49 +60,49 @@ def open_page(browser: object, path: Path, width: int = 1200) -> tuple[object, l
 
 @pytest.mark.parametrize("audience", AUDIENCES)
 def test_page_loads_without_errors_or_requests(
-    browser: object, sample_build: Path, audience: str
+    browser: Browser, sample_build: Path, audience: str
 ) -> None:
     page, problems = open_page(browser, sample_build / audience / "brief.html")
-    page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
+    page.wait_for_load_state("networkidle")
     assert problems == []
-    page.close()  # type: ignore[attr-defined]
+    page.close()
 
 
-def test_note_call_and_back_link(browser: object, sample_build: Path) -> None:
+def test_note_call_and_back_link(browser: Browser, sample_build: Path) -> None:
     page, _ = open_page(browser, sample_build / "analyst" / "brief.html")
-    page.click("#call-12")  # type: ignore[attr-defined]
-    assert page.url.endswith("#note-12")  # type: ignore[attr-defined]
-    assert page.locator("#note-12").is_visible()  # type: ignore[attr-defined]
-    page.click("#note-12 a.back")  # type: ignore[attr-defined]
-    assert page.url.endswith("#call-12")  # type: ignore[attr-defined]
-    page.close()  # type: ignore[attr-defined]
+    page.click("#call-12")
+    assert page.url.endswith("#note-12")
+    assert page.locator("#note-12").is_visible()
+    page.click("#note-12 a.back")
+    assert page.url.endswith("#call-12")
+    page.close()
 
 
-def test_note_shows_on_focus_without_script(browser: object, sample_build: Path) -> None:
+def test_note_shows_on_focus_without_script(browser: Browser, sample_build: Path) -> None:
     page, _ = open_page(browser, sample_build / "public" / "brief.html")
-    preview = page.locator("#call-3 >> xpath=../..").locator(".note-preview")  # type: ignore
+    preview = page.locator("#call-3 >> xpath=../..").locator(".note-preview")
     assert not preview.is_visible()
-    page.focus("#call-3")  # type: ignore[attr-defined]
+    page.focus("#call-3")
     assert preview.is_visible()
     assert "para." in preview.inner_text()
-    page.close()  # type: ignore[attr-defined]
+    page.close()
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)
 def test_nothing_overflows_at_phone_width(
-    browser: object, sample_build: Path, audience: str
+    browser: Browser, sample_build: Path, audience: str
 ) -> None:
     page, _ = open_page(browser, sample_build / audience / "brief.html", width=390)
-    overflow = page.evaluate(  # type: ignore[attr-defined]
+    overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0
-    page.close()  # type: ignore[attr-defined]
+    page.close()
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)
 def test_axe_finds_no_serious_violations(
-    browser: object, sample_build: Path, audience: str
+    browser: Browser, sample_build: Path, audience: str
 ) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
@@ -113,4 +114,4 @@ def test_axe_finds_no_serious_violations(
         if v["impact"] in ("serious", "critical")
     ]
     assert serious == []
-    page.close()  # type: ignore[attr-defined]
+    page.close()

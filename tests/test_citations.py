@@ -8,6 +8,7 @@ from citeproc import CitationItem, CitationStylesBibliography, Locator, formatte
 from citeproc.source.json import CiteProcJSON
 from conftest import SAMPLE
 
+from briefgen.content.models import Content, Source
 from briefgen.content.styles import DEFAULT_STYLE
 from briefgen.content.validate import load_content
 from briefgen.render import citations
@@ -15,7 +16,7 @@ from briefgen.render import citations
 STYLE = DEFAULT_STYLE
 
 
-def citeproc_subsequent(source: object, label: str | None) -> str:
+def citeproc_subsequent(source: Source, label: str | None) -> str:
     """Rendered citeproc-py's own way: a first citation, then the one wanted."""
     bibliography = CitationStylesBibliography(
         citations._style(STYLE, "en-US"),
@@ -79,6 +80,8 @@ def test_notes_equal_unpatched_citeprocs(style: str, monkeypatch: pytest.MonkeyP
     assert ours == theirs
 
 
-def key_args(content: object, key: tuple[str, str | None, bool]) -> tuple[object, ...]:
+def key_args(
+    content: Content, key: tuple[str, str | None, bool]
+) -> tuple[Source, str | None, bool]:
     source_id, label, first = key
-    return (content.source(source_id), label, first)  # type: ignore[attr-defined]
+    return (content.source(source_id), label, first)

@@ -47,7 +47,7 @@ def test_disk_full_leaves_earlier_outputs_intact(
     (content / "brief.yaml").write_text(
         (content / "brief.yaml").read_text().replace("Canary brief", "Changed brief")
     )
-    written = []
+    written: list[Path] = []
 
     def full_disk(path: Path, data: bytes) -> Path:
         if written:  # the first file fits, the second finds the disk full

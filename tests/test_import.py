@@ -17,7 +17,8 @@ REFERENCES = FIXTURES / "references"
 
 
 def imported(content: Path) -> list[dict[str, object]]:
-    return yaml.safe_load((content / "sources.yaml").read_text(encoding="utf-8"))[2:]
+    sources: list[dict[str, object]] = yaml.safe_load((content / "sources.yaml").read_text())
+    return sources[2:]
 
 
 def test_csl_json_is_appended_ungraded(brief_dir: Callable[..., Path], runner: CliRunner) -> None:

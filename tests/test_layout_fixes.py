@@ -85,7 +85,7 @@ def test_a_limited_footnote_area_is_left_to_weasyprint(monkeypatch: pytest.Monke
 
 
 def page_text(document: object, number: int) -> str:
-    page = document.pages[number]._page_box  # type: ignore[attr-defined]
+    page = document.pages[number]._page_box  # type: ignore[attr-defined]  # WeasyPrint's own page box
     return " ".join(box.text for box in page.descendants() if getattr(box, "text", None))
 
 

@@ -66,12 +66,13 @@ def write_brief(
         ranks[token("T", i)] = ranks[token("L", i)] = ranks[token("Q", i)] = RANK[
             marking or default
         ]
-        item = {
+        new_items: dict[str, dict[str, Any]] = {
             "background": {"heading": f"Part {token('H', i)}"},
             "milestones": {"date": 2000 + i, "title": f"Event {token('E', i)}"},
             "cooperation": {"id": f"area-{i}", "area": f"Area {token('A', i)}", "status": "active"},
             "questions": {"id": f"q-{i}", "question": f"Why {token('W', i)}?"},
-        }.get(section)
+        }
+        item = new_items.get(section)
         if item is None:
             parts["summary"].append(statement)
         else:

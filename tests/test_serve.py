@@ -14,7 +14,8 @@ import pytest
 
 def fetch(url: str) -> str:
     with urllib.request.urlopen(url, timeout=5) as response:
-        return response.read().decode()
+        body: bytes = response.read()
+    return body.decode()
 
 
 def wait_for(check: Callable[[], bool], seconds: float = 30) -> bool:
@@ -36,7 +37,8 @@ def served(brief_dir: Callable[..., Path]) -> Iterator[tuple[Path, str]]:
         text=True,
     )
     try:
-        line = process.stdout.readline()  # type: ignore[union-attr]
+        assert process.stdout is not None
+        line = process.stdout.readline()
         assert line.startswith("serving http://127.0.0.1:"), line
         yield content, line.split()[1]
     finally:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import yaml
 from conftest import ROOT
 
@@ -9,7 +11,7 @@ WORKFLOW = ROOT / ".github" / "workflows" / "briefs.yml"
 INSTALL = "python3 -m venv .venv && .venv/bin/pip install -e '.[test]'"
 
 
-def load() -> dict:
+def load() -> Any:
     # PyYAML reads the key `on` as True (YAML 1.1); take either.
     return yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
 

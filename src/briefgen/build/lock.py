@@ -6,6 +6,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from ..errors import OutputError
 
@@ -27,15 +28,15 @@ def output_lock(out_dir: Path, wait: bool = True) -> Iterator[None]:
         handle.close()  # closing releases the lock
 
 
-def _acquire(handle: object, out_dir: Path, wait: bool) -> None:
+def _acquire(handle: IO[str], out_dir: Path, wait: bool) -> None:
     try:
         import fcntl
     except ImportError:  # Windows: builds are not locked
         return
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # type: ignore[arg-type]
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         if not wait:
             raise OutputError(f"{out_dir}: another briefgen build is writing here") from None
         print(f"waiting for another briefgen build of {out_dir} to finish…", file=sys.stderr)
-        fcntl.flock(handle, fcntl.LOCK_EX)  # type: ignore[arg-type]
+        fcntl.flock(handle, fcntl.LOCK_EX)

@@ -85,11 +85,11 @@ class _Checks:
         if tag is not None:
             self._problem(node, _tag_message(tag))
             return None
-        return super().construct_object(node, deep=deep)  # type: ignore[misc]
+        return super().construct_object(node, deep=deep)  # type: ignore[misc]  # a mixin: the loader's
 
-    def construct_scalar(self, node: ScalarNode) -> Any:
-        value = super().construct_scalar(node)  # type: ignore[misc]
-        found = CONTROL.search(value) if isinstance(value, str) else None
+    def construct_scalar(self, node: ScalarNode | MappingNode) -> str:
+        value: str = super().construct_scalar(node)  # type: ignore[misc]  # a mixin: the loader's
+        found = CONTROL.search(value) if isinstance(value, str) else None  # str, or a key node
         if found:
             self._problem(
                 node,
@@ -113,14 +113,14 @@ class _Checks:
             seen.add(key)
         # Merge keys: the mapping's own keys override the merged ones, so they
         # are checked for duplicates above, before the merge adds its keys.
-        self.flatten_mapping(node)  # type: ignore[attr-defined]
-        return super().construct_mapping(node, deep=deep)  # type: ignore[misc, no-any-return]
+        self.flatten_mapping(node)  # type: ignore[attr-defined]  # SafeConstructor's, in the loader
+        return super().construct_mapping(node, deep=deep)  # type: ignore[misc, no-any-return]  # mixin
 
     def construct_yaml_timestamp(self, node: ScalarNode) -> Any:
         # 2025-02-30 matches YAML's date pattern but is no date; leaving it as
         # text lets the model report it at its line instead of crashing here.
         try:
-            return super().construct_yaml_timestamp(node)  # type: ignore[misc]
+            return super().construct_yaml_timestamp(node)  # type: ignore[misc]  # a mixin: the loader's
         except ValueError:
             return self.construct_scalar(node)
 

@@ -7,6 +7,7 @@ SVG is inlined in the web page and in the PDF.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -43,7 +44,7 @@ def position(date: str) -> float:
     return parts[0] + month / 12 + day / 365
 
 
-def timeline_svg(milestones: list[Milestone], date_label: object) -> Markup:
+def timeline_svg(milestones: list[Milestone], date_label: Callable[[str], str]) -> Markup:
     """The figure for `milestones` (already filtered for the audience), or nothing if none."""
     if not milestones:
         return Markup("")
@@ -61,7 +62,7 @@ def timeline_svg(milestones: list[Milestone], date_label: object) -> Markup:
     parts = [_axis(first, last, span, axis_y)]
     parts += [_stem(label, axis_y) for label in labels]
     parts += [_label(label, axis_y) for label in labels]
-    summary = "; ".join(f"{date_label(m.date)}: {m.title}" for m in milestones)  # type: ignore[operator]
+    summary = "; ".join(f"{date_label(m.date)}: {m.title}" for m in milestones)
     return Markup(
         '<svg class="timeline-figure" xmlns="http://www.w3.org/2000/svg" role="img" {font} '
         'viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
@@ -79,13 +80,13 @@ def timeline_svg(milestones: list[Milestone], date_label: object) -> Markup:
     )
 
 
-def _place(points: list[tuple[float, Milestone]], date_label: object) -> list[Label]:
+def _place(points: list[tuple[float, Milestone]], date_label: Callable[[str], str]) -> list[Label]:
     """Greedy lanes: each label goes in the lowest lane where it clears the labels there."""
     lane_ends: list[float] = []
     labels = []
     for x, milestone in points:
         lines = tuple(textwrap.wrap(milestone.title, LABEL_CHARS, max_lines=2, placeholder="…"))
-        date = str(date_label(milestone.date))  # type: ignore[operator]
+        date = str(date_label(milestone.date))
         width = max(len(line) for line in (*lines, date)) * CHAR_WIDTH + 8
         anchor = "start" if x + width <= WIDTH - MARGIN / 2 else "end"
         left = x if anchor == "start" else x - width

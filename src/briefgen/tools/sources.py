@@ -148,16 +148,16 @@ def _csl_date(value: Any, full: bool = False) -> str | None:
 
 
 def _from_bibtex(file: Path) -> list[dict[str, Any]]:
-    import bibtexparser
     from bibtexparser import middlewares
+    from bibtexparser.entrypoint import parse_string
 
     try:
         text = file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise UsageError(f"'{file}' is not UTF-8 text") from None
-    library = bibtexparser.parse_string(
+    library = parse_string(
         text,
-        append_middleware=[  # type: ignore[attr-defined]
+        append_middleware=[
             middlewares.LatexDecodingMiddleware(),
             middlewares.MonthIntMiddleware(True),
             middlewares.SeparateCoAuthors(),
