@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -165,6 +166,20 @@ def test_killed_build_leaves_previous_outputs_readable(built: tuple[Path, Path])
 
 
 def test_a_second_build_of_the_same_folder_waits(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "briefgen", "build", str(FIXTURES / "canary"), "-o", str(out)]
+    with output_lock(out):  # a first build is writing here
+        second = subprocess.Popen([*command, "-f", "html", "-q"], stderr=subprocess.PIPE, text=True)
+        assert second.stderr is not None
+        line = second.stderr.readline()  # it says so, and waits
+        assert line.startswith(f"waiting for another briefgen build of {out} to finish")
+        time.sleep(0.5)
+        assert second.poll() is None and not list(out.rglob("brief.html"))
+    assert second.wait(timeout=60) == 0  # then goes on once the first is done
+    assert len(list(out.rglob("brief.html"))) == 3
+
+
+def test_a_build_that_must_not_wait_says_why(tmp_path: Path) -> None:
     with (
         output_lock(tmp_path),
         pytest.raises(OutputError, match="another briefgen build"),

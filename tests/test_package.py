@@ -38,6 +38,8 @@ def test_wheel_contains_the_builtin_audiences(tmp_path: Path) -> None:
         for name in ("audience.yaml", "brief.html.j2", "style.css"):
             assert f"briefgen/templates/{audience}/{name}" in names
     assert "briefgen/templates/_common/layout.html.j2" in names
+    for section in ("summary", "background", "milestones", "cooperation", "questions", "sources"):
+        assert f"briefgen/templates/_common/sections/{section}.html.j2" in names
     assert "briefgen/templates/_common/fonts/CharisSIL-Regular.ttf" in names
     assert "briefgen/tools/scaffold/snapshots/example-release.txt" in names
 

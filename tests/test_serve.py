@@ -73,10 +73,12 @@ def test_a_content_error_shows_in_the_page_and_the_server_keeps_running(
     assert wait_for(lambda: "The public judgment stands" in fetch(url))
 
 
-def test_unknown_paths_are_not_found(served: tuple[Path, str]) -> None:
+@pytest.mark.parametrize("path", ["../../etc/passwd", "brief.yaml", "snapshots/public.txt"])
+def test_unknown_paths_are_not_found(served: tuple[Path, str], path: str) -> None:
     _, url = served
-    with pytest.raises(urllib.error.HTTPError):
-        fetch(url + "../../etc/passwd")
+    with pytest.raises(urllib.error.HTTPError) as error:
+        fetch(url + path)
+    assert error.value.code == 404
 
 
 def test_the_open_page_reloads_itself(served: tuple[Path, str]) -> None:

@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 from ..audiences import Audience
 from ..clearance import highest_marking
 from ..content.models import Content
+from ..content.sections import kind
 from ..errors import TemplateError, display_path
 from ..templates import builtin_templates
 from .assets import print_page_problems, web_page_problems
@@ -167,6 +168,7 @@ def render_html(content: Content, audience: Audience, medium: Medium) -> str:
         "content": content,
         "audience": {"name": audience.name, **audience.config.model_dump()},
         "sections": audience.config.sections,
+        "default_heading": lambda name: kind(name).heading,
         "medium": medium,
         "notes": notes,
         "marking": highest_marking(content),
