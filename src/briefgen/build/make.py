@@ -1,0 +1,118 @@
+"""Makes each planned output: web pages here, PDFs in worker processes when there are
+cores to spare. Rendering returns bytes; only the writer touches the disk."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import OutputError, display_path
+from .plan import Job
+
+if TYPE_CHECKING:
+    from ..audiences import Audience
+
+Progress = Callable[[str, Path], None]  # ("built" | "skipped", output path)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """An output's bytes, and the warnings met while making it."""
+
+    data: bytes
+    warnings: tuple[str, ...] = ()
+
+
+def render_all(
+    jobs: list[Job], workers: int | None, progress: Progress | None
+) -> dict[Path, Rendered]:
+    """Render every job; PDFs in parallel processes when there are cores to spare.
+
+    A disk that fills up or a file over its size limit, in briefgen or in the
+    engine's own temporary files, is an OutputError naming the output.
+    """
+    pdfs = [j for j in jobs if j.fmt == "pdf"]
+    pages = [j for j in jobs if j.fmt != "pdf"]
+    workers = min(workers or os.cpu_count() or 1, len(pdfs))
+    outputs: dict[Path, Rendered] = {}
+    if workers <= 1:
+        # The web pages first: they fill the citation cache the PDFs then use.
+        for job in pages + pdfs:
+            outputs[job.target] = _done(job, functools.partial(render_job, job), progress)
+        return outputs
+    return _render_in_parallel(pdfs, pages, workers, progress)
+
+
+def _render_in_parallel(
+    pdfs: list[Job], pages: list[Job], workers: int, progress: Progress | None
+) -> dict[Path, Rendered]:
+    from ..content.sections import all_statements
+    from .workers import pool
+
+    outputs: dict[Path, Rendered] = {}
+    engine = pool(workers)
+    try:
+        # The print HTML is made here and only its layout there, the longest
+        # first, so that no core waits at the end.
+        pending = {}
+        for job in sorted(pdfs, key=lambda j: -len(all_statements(j.content))):
+            pending[job.target] = engine.apply_async(_layout, print_job(job))
+        for job in pages:
+            outputs[job.target] = _done(job, functools.partial(render_job, job), progress)
+        for job in pdfs:
+            outputs[job.target] = _done(job, pending[job.target].get, progress)
+        engine.close()
+    except BaseException:  # Ctrl-C or an error: the other workers' results are not wanted
+        engine.terminate()
+        raise
+    finally:
+        engine.join()
+    return outputs
+
+
+def render_job(job: Job) -> Rendered:
+    from ..render.html import check_loads, render_html
+
+    if job.fmt == "html":
+        html = render_html(job.content, job.audience, "web")
+        check_loads(html, job.audience, "web")
+        return Rendered(html.encode())
+    return _layout(*print_job(job))
+
+
+def print_job(job: Job) -> tuple[str, Audience]:
+    """The print HTML and its audience: what a PDF worker needs."""
+    from ..render.html import render_html
+
+    return render_html(job.content, job.audience, "print"), job.audience
+
+
+def _layout(print_html: str, audience: Audience) -> Rendered:
+    """Check what the page loads, then lay it out: both in the PDF worker, off the
+    critical path of the main process."""
+    from ..render.html import asset_base, asset_roots, attributed, check_loads
+    from ..render.pdf import render_pdf  # WeasyPrint loads only when a PDF is made
+
+    check_loads(print_html, audience, "print")
+    laid_out = render_pdf(print_html, asset_base(audience), asset_roots(audience))
+    engine = [attributed(w, audience) for w in laid_out.engine]
+    return Rendered(laid_out.pdf, (*laid_out.fixes_missing, *engine))
+
+
+def _done(job: Job, make: Callable[[], Rendered], progress: Progress | None) -> Rendered:
+    try:
+        rendered = make()
+    except OSError as exc:  # ENOSPC, EFBIG…, here or in a worker
+        raise OutputError(
+            f"{display_path(job.target)}: could not render ({exc.strerror or exc}); "
+            "earlier outputs are unchanged"
+        ) from None
+    if progress:
+        progress("built", job.target)
+    return rendered
+
+

@@ -1,0 +1,127 @@
+"""What a build has to make: one job per audience and format, each with a hash of
+everything its output depends on, and which earlier outputs no longer match."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import Problem
+from ..templates import builtin_templates
+from .manifest import digest, hash_files, tool_versions
+
+if TYPE_CHECKING:
+    from ..audiences import Audience
+    from ..content.models import Content
+
+
+@dataclass(frozen=True)
+class Job:
+    """One output to make: everything a worker process needs, and nothing else."""
+
+    content_dir: Path
+    content: Content  # already filtered for the audience
+    audience: Audience
+    fmt: str
+    target: Path
+    key: str
+
+
+def plan(
+    content_dir: Path,
+    content: Content,
+    audiences: list[Audience],
+    formats: Sequence[str] | None,
+    out_dir: Path,
+) -> list[Job]:
+    from ..clearance import filter_content
+
+    jobs = []
+    for audience in audiences:
+        visible = filter_content(content, audience.config)
+        for fmt in audience.config.formats:
+            if formats and fmt not in formats:
+                continue
+            target = out_dir / audience.name / f"brief.{fmt}"
+            jobs.append(
+                Job(content_dir, visible, audience, fmt, target, input_key(visible, audience, fmt))
+            )
+    return jobs
+
+
+def input_key(visible: Content, audience: Audience, fmt: str) -> str:
+    """A hash of everything the output depends on."""
+    from ..content.styles import style_file
+
+    style = style_file(visible.brief.citation_style, visible.folder)
+    key = hashlib.sha256()
+    for part in (
+        fmt,
+        audience.name,
+        audience.config.model_dump_json(),
+        visible.model_dump_json(),
+        templates_digest(audience.dirs),
+        digest(style.read_bytes()),  # a brief's own .csl file may change
+        tool_versions(),
+        os.environ.get("SOURCE_DATE_EPOCH", ""),
+    ):
+        key.update(part.encode())
+        key.update(b"\0")
+    return key.hexdigest()
+
+
+@cache
+def templates_digest(dirs: tuple[Path, ...]) -> str:
+    """Every template, stylesheet and font the audience can load."""
+    key = hashlib.sha256()
+    for root in (*dirs, builtin_templates() / "_common"):
+        hash_files(key, root)
+    return key.hexdigest()
+
+
+def is_current(job: Job, manifest: dict[str, Any]) -> bool:
+    """Built from the same inputs, and still the file that was written then."""
+    entry = manifest["outputs"].get(name_of(job.target, job.target.parents[1]), {})
+    if entry.get("inputs") != job.key or not job.target.is_file():
+        return False
+    return bool(entry.get("output") == digest(job.target.read_bytes()))
+
+
+def stale_outputs(
+    content: Content,
+    found: dict[str, Audience],
+    planned: list[Job],
+    manifest: dict[str, Any],
+    out_dir: Path,
+) -> list[Problem]:
+    """Outputs of an earlier build that this (partial) build leaves as they were, and
+    that no longer match the content: said by name, so nobody ships them unawares."""
+    from ..clearance import filter_content
+
+    built = {name_of(job.target, out_dir) for job in planned}
+    stale = []
+    for name, entry in sorted(manifest["outputs"].items()):
+        target = out_dir / name
+        if name in built or not target.is_file():
+            continue
+        audience_name, _, file_name = name.rpartition("/")
+        audience = found.get(audience_name)
+        fmt = file_name.rpartition(".")[2]
+        if audience is None or fmt not in audience.config.formats:
+            why = "its audience or format no longer exists"
+        else:
+            visible = filter_content(content, audience.config)
+            if entry.get("inputs") == input_key(visible, audience, fmt):
+                continue
+            why = "the content changed since it was built"
+        stale.append(Problem(None, None, None, "", f"stale: {name} — {why}", "stale-output"))
+    return stale
+
+
+def name_of(target: Path, out_dir: Path) -> str:
+    return target.relative_to(out_dir).as_posix()
