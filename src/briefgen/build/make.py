@@ -114,5 +114,3 @@ def _done(job: Job, make: Callable[[], Rendered], progress: Progress | None) -> 
     if progress:
         progress("built", job.target)
     return rendered
-
-

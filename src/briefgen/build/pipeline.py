@@ -16,6 +16,10 @@ from pathlib import Path
 
 from ..errors import Problem, StrictError, UsageError
 from .lock import output_lock
+
+# Nothing heavier loads before an up-to-date build has returned: the content's
+# modules, the templates and the engines load in _build, when there is work.
+from .make import Progress
 from .manifest import (
     MANIFEST,
     digest,
@@ -24,10 +28,6 @@ from .manifest import (
     tree_key,
     unchanged_outputs,
 )
-
-# Nothing heavier loads before an up-to-date build has returned: the content's
-# modules, the templates and the engines load in _build, when there is work.
-from .make import Progress
 from .plan import name_of
 
 
@@ -152,5 +152,3 @@ def warning_record(warning: Problem, out_dir: Path) -> dict[str, str]:
     """A warning as the manifest keeps it, to repeat when the next build has nothing to do."""
     where = warning.file.relative_to(out_dir).as_posix() if warning.file else ""
     return {"file": where, "message": warning.message, "code": warning.code}
-
-
