@@ -6,7 +6,10 @@ import re
 from pathlib import Path
 
 from briefgen.content.models import Milestone
+from briefgen.render.i18n import I18n
 from briefgen.render.timeline import _place, position, timeline_svg
+
+ENGLISH = I18n("en")
 
 
 def milestone(date: str, title: str) -> Milestone:
@@ -26,7 +29,7 @@ def test_labels_in_one_lane_never_overlap() -> None:
         (100 + i * 3.0, milestone(d, f"A fairly long milestone title {i}"))
         for i, d in enumerate(dates)
     ]
-    labels = _place(points, str)
+    labels = _place(points, ENGLISH)
     for a in labels:
         for b in labels:
             if a is not b and a.lane == b.lane:
@@ -38,11 +41,12 @@ def test_labels_in_one_lane_never_overlap() -> None:
 def test_figure_has_a_text_alternative_and_escapes_titles() -> None:
     svg = str(
         timeline_svg(
-            [milestone("2007", "Abe <visits> NATO"), milestone("2025-01", "Mission opens")], str
+            [milestone("2007", "Abe <visits> NATO"), milestone("2025-01", "Mission opens")],
+            ENGLISH,
         )
     )
     assert 'role="img"' in svg and "<title" in svg
-    assert "2007: Abe &lt;visits&gt; NATO; 2025-01: Mission opens" in svg
+    assert "2007: Abe &lt;visits&gt; NATO; January 2025: Mission opens" in svg
     assert "<visits>" not in svg
 
 

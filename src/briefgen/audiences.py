@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, ValidationError
 
 from .content.load import load_yaml
-from .content.models import Marking, Strict, Text
+from .content.models import Labels, Marking, Strict, Text
 from .content.sections import kinds
 from .errors import ContentError, TemplateError, UsageError, display_path
 from .templates import builtin_templates
@@ -41,6 +41,10 @@ class AudienceConfig(Strict):
         None, description="Show only the latest N milestones."
     )
     timeline: bool = Field(True, description="Draw the milestones as a timeline figure.")
+    labels: Labels = Field(
+        default_factory=dict,
+        description="Labels of this audience, by key; translated when a catalogue knows them.",
+    )
 
 
 @dataclass(frozen=True)

@@ -165,6 +165,25 @@ class Statement(Strict):
 Statements = Annotated[list[Statement], Field(min_length=1)]
 
 
+def _known_language(value: str) -> str:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(value.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        raise PydanticCustomError(
+            "unknown_language",
+            "'{lang}' is not a language tag briefgen knows: use a BCP 47 tag such as "
+            "'fr', 'de', 'pt-BR' or 'zh-Hans'",
+            {"lang": value},
+        ) from None
+    return value
+
+
+LabelKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9A-Z]+)*$")]
+Labels = dict[LabelKey, Text]
+
+
 class Brief(Strict):
     """brief.yaml: the title block, defaults and the key judgments."""
 
@@ -172,7 +191,15 @@ class Brief(Strict):
     subtitle: Text | None = None
     date: Date = Field(description="The 'as of' date.")
     authors: list[Text] = Field(default_factory=list)
-    lang: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
+    lang: Annotated[
+        str,
+        StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"),
+        AfterValidator(_known_language),
+        Field(description="BCP 47 language of every label, date and note: 'fr', 'pt-BR'."),
+    ] = "en"
+    labels: Labels = Field(
+        default_factory=dict, description="Replacements of built-in labels, by key."
+    )
     marking: MarkingValue = "PUBLIC"
     citation_style: Text = Field(
         DEFAULT_STYLE,

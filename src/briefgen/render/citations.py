@@ -10,12 +10,14 @@ import functools
 import re
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup, escape
 
 from ..content.models import Citation, Content, Source, Statement
 from ..content.styles import style_file
+from .i18n import I18n
 
 # Free-text locators ("para 4", "p. 12") mapped to CSL's locator labels, so that
 # the style places and abbreviates them; anything else is appended as written.
@@ -50,11 +52,43 @@ class Note:
     html: Markup
 
 
-def csl_locale(lang: str) -> str:
-    """The CSL locale for a BCP 47 tag: 'en' → 'en-US', 'en-GB' stays."""
-    if "-" in lang:
-        return lang
-    return {"en": "en-US", "fr": "fr-FR", "de": "de-DE", "ja": "ja-JP"}.get(lang, "en-US")
+@functools.cache
+def _csl_locales() -> tuple[frozenset[str], dict[str, str]]:
+    """The CSL locales citeproc-py ships, and each language's primary dialect."""
+    import json
+
+    from citeproc import LOCALES_PATH
+
+    folder = Path(LOCALES_PATH)
+    names = frozenset(p.stem.removeprefix("locales-") for p in folder.glob("locales-*.xml"))
+    dialects = json.loads((folder / "locales.json").read_text(encoding="utf-8"))
+    return names, dict(dialects["primary-dialects"])
+
+
+def csl_locale(lang: str) -> str | None:
+    """The CSL locale for a BCP 47 tag: itself if shipped ('en-GB'), else the primary
+    dialect of its language ('fr' → 'fr-FR', 'zh-Hans' → 'zh-CN'); None if neither."""
+    names, dialects = _csl_locales()
+    by_case = {n.lower(): n for n in names}
+    tag = lang.replace("_", "-")
+    if tag.lower() in by_case:
+        return by_case[tag.lower()]
+    parts = tag.split("-")
+    if parts[0].lower() == "zh" and any(p.lower() in ("hant", "tw", "hk", "mo") for p in parts):
+        return "zh-TW"
+    return dialects.get(parts[0].lower())
+
+
+def note_locale(lang: str) -> str:
+    """The CSL locale notes are written in: `csl_locale`, or American English."""
+    return csl_locale(lang) or "en-US"
+
+
+def note_warnings(lang: str) -> list[str]:
+    """What a build should say about notes in `lang`: a language CSL has no locale for."""
+    if csl_locale(lang) is not None:
+        return []
+    return [f"no citation locale for '{lang}': notes use American English terms and dates"]
 
 
 def csl_item(source: Source) -> dict[str, Any]:
@@ -77,10 +111,11 @@ def csl_item(source: Source) -> dict[str, Any]:
 class NoteBook:
     """Hands out one note per statement, numbered in the order they are asked for."""
 
-    def __init__(self, content: Content, *, show_grades: bool) -> None:
+    def __init__(self, content: Content, i18n: I18n, *, show_grades: bool) -> None:
         self._content = content
+        self._i18n = i18n
         self._show_grades = show_grades
-        self._locale = csl_locale(content.brief.lang)
+        self._locale = note_locale(content.brief.lang)
         self._style = str(style_file(content.brief.citation_style, content.folder))
         self._cited: set[str] = set()
         self.notes: list[Note] = []
@@ -91,7 +126,8 @@ class NoteBook:
         key = id(statement)
         if key not in self._by_statement:
             parts = [self._cite(citation, statement) for citation in statement.sources]
-            html = Markup("; ").join(parts) + Markup(".")
+            separator = self._i18n.pgettext("note-separator", "; ")
+            html = Markup(escape(separator)).join(parts) + self._i18n.pgettext("note-end", ".")
             note = Note(len(self.notes) + 1, html)
             self.notes.append(note)
             self._by_statement[key] = note
@@ -111,10 +147,11 @@ class NoteBook:
             text += f", {leftover}"
         html = _linkify(text)
         if citation.quote:
-            opening, closing = ("‘", "’") if self._locale == "en-GB" else ("“", "”")
-            html += Markup(": {}{}{}").format(opening, citation.quote, closing)
+            introduce = self._i18n.pgettext("note-quote", ": %(quote)s", quote="\0")
+            before, _, after = introduce.partition("\0")
+            html += Markup("{}{}{}").format(before, self._i18n.quoted(citation.quote), after)
         if self._show_grades:
-            html += Markup(" ") + grade_badge(source, statement)
+            html += Markup(" ") + grade_badge(source, statement, self._i18n)
         return html
 
 
@@ -209,12 +246,19 @@ def _render(bibliography: Any, citation: Any) -> str:
     return str(bibliography.cite(citation, _ignore))
 
 
-def grade_badge(source: Source, statement: Statement) -> Markup:
+def grade_badge(source: Source, statement: Statement, i18n: I18n) -> Markup:
     """The Admiralty grade, e.g. [B2]: source reliability, then information credibility."""
     grade = source.reliability + (str(statement.credibility) if statement.credibility else "")
-    meaning = f"source reliability {source.reliability}"
+    meaning = i18n.pgettext(
+        "grade-badge", "source reliability %(reliability)s", reliability=source.reliability
+    )
     if statement.credibility:
-        meaning += f", information credibility {statement.credibility}"
+        meaning = i18n.pgettext(
+            "grade-badge-credibility",
+            "source reliability %(reliability)s, information credibility %(credibility)s",
+            reliability=source.reliability,
+            credibility=statement.credibility,
+        )
     return Markup('<span class="grade" title="{}">[{}]</span>').format(meaning, grade)
 
 

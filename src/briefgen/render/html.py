@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import jinja2
+from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -27,15 +28,16 @@ from ..content.sections import kind
 from ..errors import TemplateError, display_path
 from ..templates import builtin_templates
 from .assets import print_page_problems, web_page_problems
-from .citations import NoteBook, csl_locale
+from .citations import NoteBook
 from .evidence import citing_statements, strength
+from .fonts import font_stacks
+from .i18n import I18n
 from .timeline import timeline_svg
+from .typography import BREAK, typeset
 
 Medium = Literal["web", "print"]
 ENTRY_TEMPLATE = "brief.html.j2"
 _EMPHASIS = re.compile(r"\*(?=\S)([^*\n]+?)(?<=\S)\*")
-_OPENING_DOUBLE = re.compile(r'(?:(?<=^)|(?<=[\s(\[{—–-]))"')
-_OPENING_SINGLE = re.compile(r"(?:(?<=^)|(?<=[\s(\[{“—–-]))'")
 
 
 def make_environment(audience: Audience) -> SandboxedEnvironment:
@@ -66,11 +68,18 @@ def _environment(dirs: tuple[Path, ...]) -> SandboxedEnvironment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # Labels go through gettext's callables, which each render puts in its
+    # context (see I18n): keyword variables, as in `{% trans %}`, new style.
+    env.newstyle_gettext = True  # type: ignore[attr-defined]  # set by the i18n extension
     env.filters["statement"] = statement_html
     env.filters["with_note"] = with_note
     env.filters["smart"] = smart_text
-    env.filters["long_date"] = long_date
+    env.filters["date"] = _date
+    env.filters["number"] = _number
+    env.filters["css_string"] = css_string
+    env.filters["css_raw"] = css_raw
     return env
 
 
@@ -95,35 +104,22 @@ class ConfinedLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
-def statement_html(text: str) -> Markup:
+@jinja2.pass_context
+def statement_html(context: Context, text: str) -> Markup:
     """Plain text with *emphasis*; everything else is shown literally.
 
-    Straight quotes become typographic ones, as Pandoc's `smart` extension does.
+    Straight quotes become the language's quotation marks, as Pandoc's `smart`
+    extension does.
     """
-    text = break_long_words(smart_quotes(text))
+    text = typeset(text, context["i18n"])
     html = _EMPHASIS.sub(lambda m: f"<em>{m[1]}</em>", str(escape(text)))
-    return Markup(html.replace(_BREAK, "<wbr>"))
+    return Markup(html.replace(BREAK, "<wbr>"))
 
 
-# A run of letters longer than a line gets a break opportunity every few
-# characters: the PDF engine otherwise takes minutes to break a pasted string
-# of 100,000 characters. CJK text already breaks between any two characters.
-_LONG_WORD = re.compile(r"[^\s\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]{60,}")
-_BREAK = "\u200b"
-
-
-def break_long_words(text: str) -> str:
-    return _LONG_WORD.sub(lambda m: _BREAK.join(re.findall(".{1,30}", m[0], re.S)), text)
-
-
-def smart_text(text: str) -> str:
-    """A title or heading: typographic quotes, and break opportunities in a long run."""
-    return break_long_words(smart_quotes(text))
-
-
-def smart_quotes(text: str) -> str:
-    text = _OPENING_DOUBLE.sub("“", text).replace('"', "”")
-    return _OPENING_SINGLE.sub("‘", text).replace("'", "’")
+@jinja2.pass_context
+def smart_text(context: Context, text: str) -> str:
+    """A title or heading: the language's quotes, and break opportunities in a long run."""
+    return typeset(text, context["i18n"])
 
 
 def with_note(text: Markup, call: Markup) -> Markup:
@@ -136,17 +132,41 @@ def with_note(text: Markup, call: Markup) -> Markup:
     return Markup(html[: cut + 1]) + joined
 
 
-def long_date(value: dt.date | str, lang: str = "en") -> str:
-    """'16 January 2025' (or 'January 16, 2025' in US English); partial dates stay partial."""
-    parts = value.isoformat().split("-") if isinstance(value, dt.date) else value.split("-")
-    year = parts[0]
-    if len(parts) == 1:
-        return year
-    month = dt.date(2000, int(parts[1]), 1).strftime("%B")
-    if len(parts) == 2:
-        return f"{month} {year}"
-    day = str(int(parts[2]))
-    return f"{month} {day}, {year}" if csl_locale(lang) == "en-US" else f"{day} {month} {year}"
+@jinja2.pass_context
+def _date(context: Context, value: dt.date | str) -> str:
+    """A date in the output's language, at the precision it was given."""
+    i18n: I18n = context["i18n"]
+    return i18n.date(value)
+
+
+@jinja2.pass_context
+def _number(context: Context, value: int) -> str:
+    i18n: I18n = context["i18n"]
+    return i18n.number(value)
+
+
+_CSS_UNSAFE = re.compile(r'[\\"<>&\x00-\x1f\x7f]')
+
+
+def css_string(text: str) -> Markup:
+    """Text as a CSS string, for `content:` in the page's <style>: quoted, with what could
+    end the string or the style element escaped (HTML escaping would not be decoded)."""
+    return Markup('"{}"'.format(_CSS_UNSAFE.sub(lambda m: f"\\{ord(m[0]):x} ", text)))
+
+
+def css_raw(text: str) -> Markup:
+    """A value briefgen itself made (a font list) into the <style>, never content."""
+    return Markup(text.replace("<", "").replace("{", "").replace("}", ""))
+
+
+def css_content(template: str, values: dict[str, str]) -> Markup:
+    """A label with %(name)s placeholders as a CSS `content` value, each placeholder
+    replaced by a CSS value (`counter(page)`), the text between as strings."""
+    parts = re.split(r"%\((\w+)\)s", template)
+    tokens = [
+        values.get(part, "") if i % 2 else css_string(part) for i, part in enumerate(parts) if part
+    ]
+    return Markup(" ".join(tokens))
 
 
 def created_date(content: Content) -> str:
@@ -159,16 +179,63 @@ def created_date(content: Content) -> str:
     return content.brief.date.isoformat()
 
 
+def output_language(content: Content, audience: Audience) -> I18n:
+    """The language of an output: the brief's, with the labels it and its audience override."""
+    return I18n(content.brief.lang, content.brief.labels, audience.config.labels)
+
+
 def render_html(content: Content, audience: Audience, medium: Medium) -> str:
     """One audience's brief as HTML; `content` must already be filtered for it."""
     env = make_environment(audience)
-    notes = NoteBook(content, show_grades=audience.config.show_grades)
+    i18n = output_language(content, audience)
+    notes = NoteBook(content, i18n, show_grades=audience.config.show_grades)
+
+    def heading(name: str) -> str:
+        return i18n.pgettext(f"section-{name}", kind(name).heading)
+
+    def around(key: str, english: str, name: str) -> tuple[str, str]:
+        """A label's text before and after its one placeholder, for markup in between."""
+        before, _, after = i18n.pgettext(key, english, **{name: "\0"}).partition("\0")
+        return before, after
+
+    def portion_key() -> str:
+        names = {m: i18n.pgettext("marking", m) for m in ("PUBLIC", "INTERNAL", "RESTRICTED")}
+        marks = {m: i18n.pgettext(f"portion-{m}", f"({m[0]})") for m in names}
+        values = {
+            "internal": names["INTERNAL"],
+            "internal_mark": marks["INTERNAL"],
+            "restricted": names["RESTRICTED"],
+            "restricted_mark": marks["RESTRICTED"],
+            "public": names["PUBLIC"],
+        }
+        if highest_marking(content) == "RESTRICTED":
+            return i18n.pgettext(
+                "portion-key-restricted",
+                "Statements marked %(internal_mark)s are %(internal)s and "
+                "%(restricted_mark)s %(restricted)s; all others are %(public)s.",
+                **values,
+            )
+        return i18n.pgettext(
+            "portion-key",
+            "Statements marked %(internal_mark)s are %(internal)s; all others are %(public)s.",
+            **values,
+        )
+
+    counter = i18n.counter_style
+    page_number = css_content(
+        i18n.pgettext("page-of", "Page %(page)s of %(pages)s"),
+        {"page": f"counter(page, {counter})", "pages": f"counter(pages, {counter})"},
+    )
+
     context: dict[str, Any] = {
         "brief": content.brief,
         "content": content,
         "audience": {"name": audience.name, **audience.config.model_dump()},
         "sections": audience.config.sections,
-        "default_heading": lambda name: kind(name).heading,
+        "section_heading": heading,
+        "around": around,
+        "portion_key": portion_key,
+        "page_number": page_number,
         "medium": medium,
         "notes": notes,
         "marking": highest_marking(content),
@@ -176,9 +243,15 @@ def render_html(content: Content, audience: Audience, medium: Medium) -> str:
         "cited_by": citing_statements(content),
         "created": created_date(content),
         "fonts_url": (builtin_templates() / "_common" / "fonts").resolve().as_uri() + "/",
-        "timeline": lambda: timeline_svg(
-            content.items("milestones"), lambda d: long_date(d, content.brief.lang)
-        ),
+        "fonts": font_stacks(i18n.locale),
+        "timeline": lambda: timeline_svg(content.items("milestones"), i18n),
+        "i18n": i18n,
+        "dir": i18n.direction,
+        "gettext": i18n.gettext,
+        "_": i18n.gettext,
+        "ngettext": i18n.ngettext,
+        "pgettext": i18n.pgettext,
+        "npgettext": i18n.npgettext,
     }
     try:
         html = env.get_template(ENTRY_TEMPLATE).render(context)

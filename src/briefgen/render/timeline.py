@@ -1,29 +1,33 @@
 """The milestones as an SVG timeline: years on an axis, labels stacked so that none collide.
 
 Drawn in code, so a build needs neither a browser nor the network; the same
-SVG is inlined in the web page and in the PDF.
+SVG is inlined in the web page and in the PDF. Dates, years and the title are
+in the brief's language, and in a right-to-left language time runs from right
+to left.
 """
 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
+import unicodedata
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
 from ..content.models import Milestone
+from .fonts import font_stacks
+from .i18n import I18n
+from .typography import smart_quotes
 
 WIDTH = 680
 MARGIN = 16
 AXIS_GAP = 26  # space under the axis for the year labels
 LANE_HEIGHT = 40
 CHAR_WIDTH = 5.6  # average advance of the 10 px label font, enough to keep labels apart
-LABEL_CHARS = 26
+LABEL_CHARS = 26  # a line of a label, in narrow characters; a CJK character counts two
 # Presentation attributes rather than CSS classes: WeasyPrint does not apply
 # the page's stylesheet inside an inline SVG.
 INK, MUTED, RULE, ACCENT = "#1b1f24", "#5b6470", "#c9ced6", "#0b3d62"
-FONT = 'font-family="Inter, \'DejaVu Sans\', Arial, sans-serif" font-size="10"'
 
 
 @dataclass(frozen=True)
@@ -44,50 +48,76 @@ def position(date: str) -> float:
     return parts[0] + month / 12 + day / 365
 
 
-def timeline_svg(milestones: list[Milestone], date_label: Callable[[str], str]) -> Markup:
+def timeline_svg(milestones: list[Milestone], i18n: I18n) -> Markup:
     """The figure for `milestones` (already filtered for the audience), or nothing if none."""
     if not milestones:
         return Markup("")
     first = int(position(milestones[0].date))
     last = int(position(milestones[-1].date)) + 1
     span = max(last - first, 1)
+    rtl = i18n.direction == "rtl"
 
     def x_of(date: str) -> float:
         return MARGIN + (position(date) - first) / span * (WIDTH - 2 * MARGIN)
 
-    labels = _place([(x_of(m.date), m) for m in milestones], date_label)
+    labels = _place([(x_of(m.date), m) for m in milestones], i18n)
+    if rtl:
+        labels = [_mirrored(label) for label in labels]
     lanes = max(label.lane for label in labels) + 1
     axis_y = MARGIN + lanes * LANE_HEIGHT
     height = axis_y + AXIS_GAP
-    parts = [_axis(first, last, span, axis_y)]
+    parts = [_axis(first, last, span, axis_y, i18n)]
     parts += [_stem(label, axis_y) for label in labels]
     parts += [_label(label, axis_y) for label in labels]
-    summary = "; ".join(f"{date_label(m.date)}: {m.title}" for m in milestones)
+    summary = "; ".join(f"{i18n.date(m.date)}: {smart_quotes(m.title, i18n)}" for m in milestones)
+    title = i18n.pgettext(
+        "timeline-title",
+        "Timeline of milestones, %(first)s–%(last)s",
+        first=i18n.number(first),
+        last=i18n.number(last - 1),
+    )
+    family = font_stacks(i18n.locale).sans.replace('"', "'")
     return Markup(
-        '<svg class="timeline-figure" xmlns="http://www.w3.org/2000/svg" role="img" {font} '
+        '<svg class="timeline-figure" xmlns="http://www.w3.org/2000/svg" role="img" '
+        'font-family="{family}" font-size="10" '
         'viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
         'aria-labelledby="timeline-title timeline-desc">'
-        '<title id="timeline-title">Timeline of milestones, {a}–{b}</title>'
+        '<title id="timeline-title">{title}</title>'
         '<desc id="timeline-desc">{d}</desc>{body}</svg>'
     ).format(
         w=WIDTH,
         h=height,
-        a=first,
-        b=last - 1,
+        title=title,
         d=summary,
         body=Markup("").join(parts),
-        font=Markup(FONT),
+        family=family,
     )
 
 
-def _place(points: list[tuple[float, Milestone]], date_label: Callable[[str], str]) -> list[Label]:
-    """Greedy lanes: each label goes in the lowest lane where it clears the labels there."""
+def _width(text: str) -> float:
+    """Text's width in the label font: CJK and other wide characters count two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text) * CHAR_WIDTH
+
+
+def _lines(title: str) -> tuple[str, ...]:
+    """A title in at most two lines of LABEL_CHARS narrow characters."""
+    wide = sum(unicodedata.east_asian_width(c) in "WF" for c in title)
+    chars = LABEL_CHARS if wide * 2 < len(title) else LABEL_CHARS // 2
+    return tuple(textwrap.wrap(title, chars, max_lines=2, placeholder="…"))
+
+
+def _place(points: list[tuple[float, Milestone]], i18n: I18n) -> list[Label]:
+    """Greedy lanes: each label goes in the lowest lane where it clears the labels there.
+
+    Positions are measured from the edge where reading starts: a right-to-left
+    figure is placed the same way, then mirrored.
+    """
     lane_ends: list[float] = []
     labels = []
     for x, milestone in points:
-        lines = tuple(textwrap.wrap(milestone.title, LABEL_CHARS, max_lines=2, placeholder="…"))
-        date = str(date_label(milestone.date))
-        width = max(len(line) for line in (*lines, date)) * CHAR_WIDTH + 8
+        lines = _lines(smart_quotes(milestone.title, i18n))
+        date = i18n.date(milestone.date)
+        width = max(_width(line) for line in (*lines, date)) + 8
         anchor = "start" if x + width <= WIDTH - MARGIN / 2 else "end"
         left = x if anchor == "start" else x - width
         lane = next((i for i, end in enumerate(lane_ends) if left > end), len(lane_ends))
@@ -98,11 +128,20 @@ def _place(points: list[tuple[float, Milestone]], date_label: Callable[[str], st
     return labels
 
 
-def _axis(first: int, last: int, span: int, y: float) -> Markup:
+def _mirrored(label: Label) -> Label:
+    """A label placed from the left edge, placed from the right: its point mirrored and its
+    text extending the other way."""
+    anchor = "end" if label.anchor == "start" else "start"
+    return Label(WIDTH - label.x, label.lane, label.lines, label.date, anchor, label.width)
+
+
+def _axis(first: int, last: int, span: int, y: float, i18n: I18n) -> Markup:
     step = 1 if span <= 12 else 2 if span <= 24 else 5
     ticks = []
     for year in range(first, last + 1):
         x = MARGIN + (year - first) / span * (WIDTH - 2 * MARGIN)
+        if i18n.direction == "rtl":
+            x = WIDTH - x
         ticks.append(
             Markup(
                 '<line x1="{x:.1f}" y1="{y}" x2="{x:.1f}" y2="{y2}" stroke="{c}" '
@@ -113,7 +152,7 @@ def _axis(first: int, last: int, span: int, y: float) -> Markup:
             ticks.append(
                 Markup(
                     '<text x="{x:.1f}" y="{y}" fill="{c}" text-anchor="middle">{year}</text>'
-                ).format(x=x, y=y + 16, year=year, c=MUTED)
+                ).format(x=x, y=y + 16, year=i18n.number(year), c=MUTED)
             )
     return Markup(
         '<line x1="{a}" y1="{y}" x2="{b}" y2="{y}" stroke="{c}" stroke-width="1.2"/>'
