@@ -26,12 +26,18 @@ LOCALES = Path(__file__).resolve().parents[1] / "src" / "briefgen" / "locales"
 POT = LOCALES / "briefgen.pot"
 # A fixed date in the headers, so that an unchanged catalogue is an unchanged file.
 DATE = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
-HEADER = {"copyright_holder": "briefgen contributors", "creation_date": DATE,
-          "revision_date": DATE, "fuzzy": False, "last_translator": "briefgen contributors",
-          "language_team": "briefgen contributors", "msgid_bugs_address": "briefgen issues",
-          "header_comment": "# Labels of briefgen's outputs. A message's context is the label's key,\n"
-                            "# by which brief.yaml and audience.yaml can replace it.\n"
-                            "# Updated by scripts/catalogues.py."}
+HEADER = {
+    "copyright_holder": "briefgen contributors",
+    "creation_date": DATE,
+    "revision_date": DATE,
+    "fuzzy": False,
+    "last_translator": "briefgen contributors",
+    "language_team": "briefgen contributors",
+    "msgid_bugs_address": "briefgen issues",
+    "header_comment": "# Labels of briefgen's outputs. A message's context is the label's key,\n"
+    "# by which brief.yaml and audience.yaml can replace it.\n"
+    "# Updated by scripts/catalogues.py.",
+}
 
 
 def template() -> Catalog:

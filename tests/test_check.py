@@ -12,8 +12,9 @@ from conftest import SAMPLE, SHARED_SOURCES
 from typer.testing import CliRunner
 
 from briefgen.check import check
-from briefgen.check.snapshots import html_text, normalise
+from briefgen.check.snapshots import normalise
 from briefgen.cli import app
+from briefgen.render.html5 import visible_text as html_text
 
 SNAPSHOT = (
     "The minister said: “We will ‘stay the course’.”\nThe fund   began in\n2007 — and grew.\n"

@@ -26,6 +26,9 @@ class Rendered:
     data: bytes
     warnings: tuple[str, ...] = ()
 
+    def with_warnings(self, more: tuple[str, ...]) -> Rendered:
+        return Rendered(self.data, (*self.warnings, *more))
+
 
 def render_all(
     jobs: list[Job], workers: int | None, progress: Progress | None
@@ -58,13 +61,16 @@ def _render_in_parallel(
     try:
         # The print HTML is made here and only its layout there, the longest
         # first, so that no core waits at the end.
-        pending = {}
+        pending, gaps = {}, {}
         for job in sorted(pdfs, key=lambda j: -len(all_statements(j.content))):
-            pending[job.target] = engine.apply_async(_layout, print_job(job))
+            html = print_html(job)
+            pending[job.target] = engine.apply_async(_layout, (html, job.audience))
+            gaps[job.target] = glyph_warnings(html, job)
         for job in pages:
             outputs[job.target] = _done(job, functools.partial(render_job, job), progress)
         for job in pdfs:
-            outputs[job.target] = _done(job, pending[job.target].get, progress)
+            laid_out = _done(job, pending[job.target].get, progress)
+            outputs[job.target] = laid_out.with_warnings(gaps[job.target])
         engine.close()
     except BaseException:  # Ctrl-C or an error: the other workers' results are not wanted
         engine.terminate()
@@ -81,14 +87,23 @@ def render_job(job: Job) -> Rendered:
         html = render_html(job.content, job.audience, "web")
         check_loads(html, job.audience, "web")
         return Rendered(html.encode())
-    return _layout(*print_job(job))
+    html = print_html(job)
+    return _layout(html, job.audience).with_warnings(glyph_warnings(html, job))
 
 
-def print_job(job: Job) -> tuple[str, Audience]:
-    """The print HTML and its audience: what a PDF worker needs."""
+def print_html(job: Job) -> str:
+    """The HTML a PDF is laid out from: made here, laid out in a worker."""
     from ..render.html import render_html
 
-    return render_html(job.content, job.audience, "print"), job.audience
+    return render_html(job.content, job.audience, "print")
+
+
+def glyph_warnings(html: str, job: Job) -> tuple[str, ...]:
+    """Characters of the PDF that no font on this machine draws: empty boxes, never
+    printed in silence."""
+    from ..render.html import glyph_gaps_of
+
+    return tuple(gap.message() for gap in glyph_gaps_of(html, job.content))
 
 
 def _layout(print_html: str, audience: Audience) -> Rendered:
@@ -99,8 +114,16 @@ def _layout(print_html: str, audience: Audience) -> Rendered:
 
     check_loads(print_html, audience, "print")
     laid_out = render_pdf(print_html, asset_base(audience), asset_roots(audience))
-    engine = [attributed(w, audience) for w in laid_out.engine]
+    engine = [attributed(w, audience) for w in laid_out.engine if not _reported_before(w)]
     return Rendered(laid_out.pdf, (*laid_out.fixes_missing, *engine))
+
+
+def _reported_before(engine_warning: str) -> bool:
+    """The engine's note of a glyph no font has: already reported before the layout,
+    with the statement it stands in, wherever the machine's fonts can be listed."""
+    from ..render.fonts import coverage
+
+    return ".notdef glyph" in engine_warning and coverage() is not None
 
 
 def _done(job: Job, make: Callable[[], Rendered], progress: Progress | None) -> Rendered:

@@ -13,6 +13,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import Problem, StrictError, UsageError
 from .lock import output_lock
@@ -29,6 +30,9 @@ from .manifest import (
     unchanged_outputs,
 )
 from .plan import name_of
+
+if TYPE_CHECKING:
+    from ..content.models import Content
 
 
 @dataclass
@@ -124,6 +128,7 @@ def _build(
                 for w in outputs[job.target].warnings
             ]
         result.warnings += stale_outputs(content, found, planned, manifest, out_dir)
+        result.warnings += language_problems(content)
         _fail_if_strict(result.warnings, strict)  # before anything is written
         for job in todo:
             manifest["outputs"][name_of(job.target, out_dir)] = {
@@ -141,6 +146,18 @@ def _build(
             write_outputs({**files, out_dir / MANIFEST: manifest_bytes(manifest)})
         result.written = [job.target for job in todo]
     return result
+
+
+def language_problems(content: Content) -> list[Problem]:
+    """A language without a catalogue of labels, or without a citation locale."""
+    from ..render.citations import note_warnings
+    from ..render.i18n import language_warnings
+
+    lang = content.brief.lang
+    return [
+        Problem(None, None, None, "", message, "language")
+        for message in (*language_warnings(lang), *note_warnings(lang))
+    ]
 
 
 def _fail_if_strict(warnings: list[Problem], strict: bool) -> None:

@@ -382,28 +382,61 @@ def invisible_statements(review: Review) -> Iterator[Finding]:
 
 
 def audience_pages(review: Review) -> Iterator[Finding]:
-    """Every audience's pages render, and load nothing they may not: what build checks."""
+    """Every audience's pages render, and load nothing they may not: what build checks.
+    Characters of the PDF that no font draws are reported once, at the first audience."""
     from ..clearance import filter_content
-    from ..render.html import check_loads, render_html
+    from ..render.html import check_loads, glyph_gaps_of, render_html
 
+    reported: set[str] = set()
     for audience in review.audiences.values():
         visible_content = filter_content(review.content, audience.config)
         for medium in ("web", "print"):
             try:
-                check_loads(render_html(visible_content, audience, medium), audience, medium)
+                html = render_html(visible_content, audience, medium)
+                check_loads(html, audience, medium)
             except TemplateError as exc:
-                yield Finding(
-                    "error",
-                    Problem(
-                        None,
-                        None,
-                        None,
-                        "",
-                        (f"audience '{audience.name}' ({medium}): {exc}"),
-                        "invalid-template",
-                    ),
-                )
+                message = f"audience '{audience.name}' ({medium}): {exc}"
+                yield Finding("error", Problem(None, None, None, "", message, "invalid-template"))
                 break
+            if medium == "print":
+                for gap in glyph_gaps_of(html, visible_content):
+                    if gap.message() not in reported:
+                        reported.add(gap.message())
+                        missing = Problem(None, None, None, "", gap.message(), "missing-glyph")
+                        yield Finding("warning", missing)
+
+
+def language(review: Review) -> Iterator[Finding]:
+    """A language with no catalogue of labels or citation locale; labels no template has."""
+    from ..locales.messages import known_keys
+    from ..render.citations import note_warnings
+    from ..render.i18n import language_warnings
+
+    lang = review.content.brief.lang
+    for message in (*language_warnings(lang), *note_warnings(lang)):
+        yield Finding("warning", review.at("brief", ("lang",), message, "language"))
+    keys = known_keys()
+    for key in review.content.brief.labels:
+        if key not in keys:
+            yield Finding(
+                "warning",
+                review.at(
+                    "brief",
+                    ("labels", key),
+                    (
+                        f"no built-in template prints a label '{key}'"
+                        f"{_did_you_mean(key, keys)}: check the key"
+                    ),
+                    "unknown-label",
+                ),
+            )
+
+
+def _did_you_mean(key: str, keys: frozenset[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, sorted(keys), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 LINTS: tuple[Callable[[Review], Iterator[Finding]], ...] = (
@@ -416,6 +449,7 @@ LINTS: tuple[Callable[[Review], Iterator[Finding]], ...] = (
     accessed_before_published,
     invisible_statements,
     audience_pages,
+    language,
 )
 
 

@@ -6,10 +6,9 @@ import functools
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any
 
 from ..content.load import read_text
-from ..render import html5
+from ..render.html5 import visible_text
 
 SUFFIXES = (".txt", ".html", ".htm", ".pdf")
 
@@ -81,75 +80,10 @@ def snapshot_text(path: Path) -> str:
     if suffix == ".txt":
         return normalise(read_text(path))
     if suffix in (".html", ".htm"):
-        return normalise(html_text(read_text(path)))
+        return normalise(visible_text(read_text(path)))
     if suffix == ".pdf":
         return normalise(pdf_text(path))
     raise SnapshotError(f"'{path.name}' is not .txt, .html or .pdf")
-
-
-# Text inside these is not shown to a reader; `head` holds the title and metadata.
-_HIDDEN = {"script", "style", "template", "noscript", "head", "title", "svg", "math"}
-_BLOCKS = {
-    "p",
-    "div",
-    "br",
-    "li",
-    "tr",
-    "td",
-    "th",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "section",
-    "article",
-    "blockquote",
-    "header",
-    "footer",
-    "ul",
-    "ol",
-    "table",
-    "main",
-    "nav",
-    "aside",
-    "figure",
-    "figcaption",
-    "dd",
-    "dt",
-    "pre",
-}
-
-
-def html_text(html: str) -> str:
-    """The text a browser shows, parsed as browsers parse (HTML5): a page that omits
-    `</head>` or nests badly reads as it would on screen."""
-    parts: list[str] = []
-    # Walked with a stack, not recursion: a hostile page may nest thousands deep.
-    stack: list[tuple[Any, bool]] = [(html5.parse(html), False)]
-    while stack:
-        node, closing = stack.pop()
-        if node is None:
-            continue
-        if node.tag == "-text":
-            parts.append(node.text_content or "")
-            continue
-        if node.tag.startswith("-") or _hidden(node):
-            continue
-        if node.tag in _BLOCKS:
-            parts.append("\n")
-        if closing:
-            continue
-        stack.append((node, True))
-        stack.extend((child, False) for child in reversed(html5.children(node)))
-    return "".join(parts)
-
-
-def _hidden(node: Any) -> bool:
-    attributes = node.attributes
-    style = (attributes.get("style") or "").replace(" ", "").lower()
-    return node.tag in _HIDDEN or "hidden" in attributes or "display:none" in style
 
 
 def pdf_text(path: Path) -> str:

@@ -10,6 +10,7 @@ of source, and the titles and labels of the built-in audiences. Used by
 
 from __future__ import annotations
 
+import functools
 import typing
 from collections.abc import Iterator
 from pathlib import Path
@@ -89,3 +90,12 @@ def _declared() -> Iterator[tuple[Message, str]]:
         yield ("audience-title", config["title"]), where
         for key, text in (config.get("labels") or {}).items():
             yield (key, text), where
+
+
+@functools.cache
+def known_keys() -> frozenset[str]:
+    """The keys of the labels briefgen prints, from the catalogue template it ships."""
+    from babel.messages.pofile import read_po
+
+    with (Path(__file__).parent / "briefgen.pot").open("rb") as handle:
+        return frozenset(m.context for m in read_po(handle) if m.context)

@@ -45,25 +45,41 @@ class Stacks:
 
 
 def font_stacks(locale: Locale) -> Stacks:
-    """CSS font-family lists for the language: the shipped fonts first, then the script
-    fonts, with the CJK form (Japanese, Korean, simplified or traditional Chinese) that
-    the language reads."""
-    cjk = _CJK_FORMS["zh"]
+    """CSS font-family lists for the language. Latin, Greek and Cyrillic lead with the
+    shipped fonts; another script leads with its own font (in the CJK form the
+    language reads), whose Latin letters then match it, and which WeasyPrint's SVG
+    text needs first to shape right-to-left scripts."""
+    cjk = _cjk_form(locale)
+    serif = [f'"Noto Serif CJK {cjk}"', '"Noto Naskh Arabic"', '"Noto Serif Hebrew"']
+    sans = [f'"Noto Sans CJK {cjk}"', '"Noto Sans Arabic"', '"Noto Sans Hebrew"']
+    lead = _SCRIPT_LEAD.get(locale.language)
+    if lead is not None:
+        serif.insert(0, serif.pop(lead))
+        sans.insert(0, sans.pop(lead))
+        serif.insert(1, '"Charis SIL"')
+        sans.insert(1, "Inter")
+    else:
+        serif.insert(0, '"Charis SIL"')
+        sans.insert(0, "Inter")
+    return Stacks(
+        ", ".join([*serif, '"Noto Serif"', '"DejaVu Serif"', "serif"]),
+        ", ".join([*sans, '"Noto Sans"', '"DejaVu Sans"', "sans-serif"]),
+    )
+
+
+# Languages whose script leads the font lists: index into the script fonts above.
+_SCRIPT_LEAD = {"ja": 0, "zh": 0, "ko": 0, "ar": 1, "fa": 1, "ur": 1, "ps": 1, "he": 2, "yi": 2}
+
+
+def _cjk_form(locale: Locale) -> str:
+    """The regional form of CJK characters the language reads."""
     if locale.language in ("ja", "ko"):
-        cjk = _CJK_FORMS[locale.language]
-    elif locale.language == "zh" and (locale.script == "Hant" or locale.territory in ("TW", "MO")):
-        cjk = "TC"
-    elif locale.language == "zh" and locale.territory == "HK":
-        cjk = "HK"
-    serif = (
-        f'"Charis SIL", "Noto Serif CJK {cjk}", "Noto Naskh Arabic", "Noto Serif Hebrew", '
-        '"Noto Serif", "DejaVu Serif", serif'
-    )
-    sans = (
-        f'Inter, "Noto Sans CJK {cjk}", "Noto Sans Arabic", "Noto Sans Hebrew", '
-        '"Noto Sans", "DejaVu Sans", sans-serif'
-    )
-    return Stacks(serif, sans)
+        return _CJK_FORMS[locale.language]
+    if locale.language == "zh" and (locale.script == "Hant" or locale.territory in ("TW", "MO")):
+        return "TC"
+    if locale.language == "zh" and locale.territory == "HK":
+        return "HK"
+    return "SC"
 
 
 @dataclass(frozen=True)
@@ -95,14 +111,18 @@ def missing_characters(text: str) -> str:
     return "".join(seen)
 
 
-def gaps(texts: Iterable[tuple[str, str]]) -> list[Gap]:
-    """For (where, text) pairs, the characters no font draws, one gap a place."""
-    found = []
-    for where, text in texts:
-        missing = missing_characters(text)
-        if missing:
-            found.append(Gap(missing, where, package_for(missing)))
-    return found
+def glyph_gaps(page_text: str, places: Iterable[tuple[str, str]]) -> list[Gap]:
+    """The characters of a page that no font draws, grouped by the first place (a
+    statement, the title) that holds each; the rest are in the labels."""
+    missing = missing_characters(page_text)
+    if not missing:
+        return []
+    groups: dict[str, str] = {}
+    listed = list(places)
+    for ch in missing:
+        where = next((name for name, text in listed if ch in text), "the labels")
+        groups[where] = groups.get(where, "") + ch
+    return [Gap(chars, where, package_for(chars)) for where, chars in groups.items()]
 
 
 def _invisible(ch: str) -> bool:

@@ -12,7 +12,8 @@ import functools
 import os
 import re
 import sys
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -24,13 +25,14 @@ from markupsafe import Markup, escape
 from ..audiences import Audience
 from ..clearance import highest_marking
 from ..content.models import Content
-from ..content.sections import kind
+from ..content.sections import kind, located_statements, with_items
 from ..errors import TemplateError, display_path
 from ..templates import builtin_templates
 from .assets import print_page_problems, web_page_problems
 from .citations import NoteBook
 from .evidence import citing_statements, strength
-from .fonts import font_stacks
+from .fonts import Gap, font_stacks, glyph_gaps
+from .html5 import visible_text
 from .i18n import I18n
 from .timeline import timeline_svg
 from .typography import BREAK, typeset
@@ -123,13 +125,36 @@ def smart_text(context: Context, text: str) -> str:
 
 
 def with_note(text: Markup, call: Markup) -> Markup:
-    """The statement with its note call, the last word and the call never split by a line end."""
+    """The statement with its note call, the last word and the call never split by a line end.
+
+    The last word starts after the last space, or, in text written without spaces
+    (Chinese, Japanese), at its last two characters.
+    """
     html = str(text)
-    cut = html.rfind(" ")
-    while cut != -1 and html[cut:].count("</em>") > html[cut:].count("<em>"):
-        cut = html.rfind(" ", 0, cut)  # never split inside an emphasis
-    joined = Markup('<span class="nobreak">{}{}</span>').format(Markup(html[cut + 1 :]), call)
-    return Markup(html[: cut + 1]) + joined
+    cut = _last_word(html)
+    while cut > 0 and html[cut:].count("</em>") > html[cut:].count("<em>"):
+        cut = _last_word(html, cut - 1)  # never split inside an emphasis
+    joined = Markup('<span class="nobreak">{}{}</span>').format(Markup(html[cut:]), call)
+    return Markup(html[:cut]) + joined
+
+
+_TAG_OR_ENTITY = re.compile(r"<[^>]*>|&[#\w]+;")
+
+
+def _last_word(html: str, end: int | None = None) -> int:
+    """Where the last word of `html[:end]` starts: after its last space, or, in a run of
+    wide (CJK) characters, before its last two; never inside a tag or an entity."""
+    end = len(html) if end is None else end
+    space = html.rfind(" ", 0, end)
+    protected = [m.span() for m in _TAG_OR_ENTITY.finditer(html, 0, end)]
+    seen = 0
+    for i in range(end - 1, space, -1):
+        if any(a <= i < b for a, b in protected):
+            continue
+        seen += 1
+        if seen >= 2 and unicodedata.east_asian_width(html[i]) in "WF":
+            return i
+    return space + 1
 
 
 @jinja2.pass_context
@@ -263,9 +288,43 @@ def render_html(content: Content, audience: Audience, medium: Medium) -> str:
     return html
 
 
+def glyph_gaps_of(print_html: str, content: Content) -> list[Gap]:
+    """The characters of a print page that no font draws, with where they stand."""
+    return glyph_gaps(visible_text(print_html, figures=True), text_places(content))
+
+
+def text_places(content: Content) -> Iterator[tuple[str, str]]:
+    """Every text of a brief a reader sees, named as a user would look for it."""
+    brief = content.brief
+    yield "the title", brief.title
+    yield "the subtitle", brief.subtitle or ""
+    yield "the authors", " ".join(brief.authors)
+    for found in located_statements(content):
+        yield (
+            f"the statement “{_excerpt(found.statement.text)}” ({found.file}.yaml)",
+            (found.statement.text),
+        )
+        yield (
+            f"a quote in the notes of “{_excerpt(found.statement.text)}”",
+            " ".join(c.quote or "" for c in found.statement.sources),
+        )
+    for section in with_items():
+        for item in content.items(section.name):
+            for name, value in item:
+                if isinstance(value, str):
+                    yield f"the {name} “{_excerpt(value)}” ({section.name}.yaml)", value
+    for source in content.sources:
+        yield f"the source '{source.id}'", " ".join(str(v) for _, v in source if v)
+
+
+def _excerpt(text: str) -> str:
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
 def attributed(warning: str, audience: Audience) -> str:
     """An engine's warning, prefixed with the template file that holds what it quotes."""
-    return f"{_culprit(audience, warning)}: {warning}"
+    holder = _holder(audience, warning)
+    return f"{holder}: {warning}" if holder else warning
 
 
 def check_loads(html: str, audience: Audience, medium: Medium) -> None:
@@ -295,6 +354,14 @@ def asset_roots(audience: Audience) -> list[Path]:
 def _culprit(audience: Audience, problem: str) -> str:
     """The template file that holds what a problem quotes ('…', `…` or <tag), else the
     audience's folder."""
+    return (
+        _holder(audience, problem)
+        or f"{display_path(audience.dirs[0])} (audience '{audience.name}')"
+    )
+
+
+def _holder(audience: Audience, problem: str) -> str | None:
+    """The template file that holds what a problem quotes ('…', `…` or <tag), if any."""
     quoted = re.findall(r"'([^']{4,})'|`([^`]{4,})`|<([a-z]+)", problem)
     needles = [(q[0] or q[1])[:60] or f"<{q[2]}" for q in quoted]
     for folder in (*audience.dirs, builtin_templates() / "_common"):
@@ -303,7 +370,7 @@ def _culprit(audience: Audience, problem: str) -> str:
                 text = path.read_text(encoding="utf-8", errors="replace")
                 if any(needle in text for needle in needles):
                     return display_path(path)
-    return f"{display_path(audience.dirs[0])} (audience '{audience.name}')"
+    return None
 
 
 def _template_frame() -> str:

@@ -1,9 +1,11 @@
-"""The milestones as an SVG timeline: years on an axis, labels stacked so that none collide.
+"""The milestones as a timeline figure: years on an axis, labels stacked so that none collide.
 
 Drawn in code, so a build needs neither a browser nor the network; the same
-SVG is inlined in the web page and in the PDF. Dates, years and the title are
-in the brief's language, and in a right-to-left language time runs from right
-to left.
+figure is inlined in the web page and in the PDF. The lines are SVG; the labels
+are HTML laid over them, because the PDF engine sets SVG text a letter at a
+time, which breaks right-to-left and joined scripts. Dates, years and the title
+are in the brief's language, and in a right-to-left language time runs from
+right to left.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import textwrap
 import unicodedata
 from dataclasses import dataclass
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..content.models import Milestone
 from .fonts import font_stacks
@@ -55,20 +57,18 @@ def timeline_svg(milestones: list[Milestone], i18n: I18n) -> Markup:
     first = int(position(milestones[0].date))
     last = int(position(milestones[-1].date)) + 1
     span = max(last - first, 1)
-    rtl = i18n.direction == "rtl"
 
     def x_of(date: str) -> float:
         return MARGIN + (position(date) - first) / span * (WIDTH - 2 * MARGIN)
 
     labels = _place([(x_of(m.date), m) for m in milestones], i18n)
-    if rtl:
+    if i18n.direction == "rtl":
         labels = [_mirrored(label) for label in labels]
     lanes = max(label.lane for label in labels) + 1
     axis_y = MARGIN + lanes * LANE_HEIGHT
     height = axis_y + AXIS_GAP
-    parts = [_axis(first, last, span, axis_y, i18n)]
-    parts += [_stem(label, axis_y) for label in labels]
-    parts += [_label(label, axis_y) for label in labels]
+    lines = [_axis(first, last, span, axis_y, i18n)]
+    lines += [_stem(label, axis_y) for label in labels]
     summary = "; ".join(f"{i18n.date(m.date)}: {smart_quotes(m.title, i18n)}" for m in milestones)
     title = i18n.pgettext(
         "timeline-title",
@@ -76,21 +76,21 @@ def timeline_svg(milestones: list[Milestone], i18n: I18n) -> Markup:
         first=i18n.number(first),
         last=i18n.number(last - 1),
     )
-    family = font_stacks(i18n.locale).sans.replace('"', "'")
     return Markup(
-        '<svg class="timeline-figure" xmlns="http://www.w3.org/2000/svg" role="img" '
-        'font-family="{family}" font-size="10" '
-        'viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
-        'aria-labelledby="timeline-title timeline-desc">'
-        '<title id="timeline-title">{title}</title>'
-        '<desc id="timeline-desc">{d}</desc>{body}</svg>'
+        '<div class="timeline-figure" role="img" aria-label="{title}. {d}" '
+        'style="padding-top: {ratio:.2f}%">'
+        '<svg class="timeline-lines" xmlns="http://www.w3.org/2000/svg" aria-hidden="true" '
+        'font-family="{family}" font-size="10" viewBox="0 0 {w} {h}" width="{w}" height="{h}">'
+        "{lines}</svg>{labels}</div>"
     ).format(
-        w=WIDTH,
-        h=height,
         title=title,
         d=summary,
-        body=Markup("").join(parts),
-        family=family,
+        ratio=height / WIDTH * 100,
+        family=font_stacks(i18n.locale).sans.replace('"', "'"),
+        w=WIDTH,
+        h=height,
+        lines=Markup("").join(lines),
+        labels=Markup("").join(_label(label, axis_y, height) for label in labels),
     )
 
 
@@ -170,29 +170,16 @@ def _stem(label: Label, axis_y: float) -> Markup:
     ).format(x=label.x, top=_top(label, axis_y) - 9, axis=axis_y, rule=RULE, accent=ACCENT)
 
 
-def _label(label: Label, axis_y: float) -> Markup:
-    """The date and title, on a white backing so that a stem passing behind stays legible."""
-    top = _top(label, axis_y)
-    dx = 4 if label.anchor == "start" else -4
-    left = label.x + 2 if label.anchor == "start" else label.x - label.width - 2
-    lines = Markup("").join(
-        Markup('<tspan x="{x:.1f}" dy="{dy}">{t}</tspan>').format(x=label.x + dx, dy=12, t=line)
-        for line in label.lines
-    )
+def _label(label: Label, axis_y: float, height: float) -> Markup:
+    """The date and title, in HTML over the lines, on a white backing so that a stem
+    passing behind stays legible. Placed in percentages of the figure, which scales."""
+    top = (_top(label, axis_y) - 9) / height * 100
+    if label.anchor == "start":
+        side = f"left: {(label.x + 2) / WIDTH * 100:.2f}%"
+    else:
+        side = f"right: {(WIDTH - label.x + 2) / WIDTH * 100:.2f}%"
+    lines = Markup("").join(Markup("<br>{}").format(line) for line in label.lines)
     return Markup(
-        '<rect x="{left:.1f}" y="{rt:.1f}" width="{w:.1f}" height="{h}" fill="#ffffff"/>'
-        '<text text-anchor="{anchor}" fill="{ink}"><tspan x="{tx:.1f}" y="{top}" '
-        'font-weight="700" fill="{accent}">{date}</tspan>{lines}</text>'
-    ).format(
-        left=left,
-        rt=top - 9,
-        w=label.width,
-        h=12 * (len(label.lines) + 1) + 2,
-        anchor=label.anchor,
-        tx=label.x + dx,
-        top=top,
-        date=escape(label.date),
-        lines=lines,
-        accent=ACCENT,
-        ink=INK,
-    )
+        '<span class="timeline-label" aria-hidden="true" style="{side}; top: {top:.2f}%">'
+        '<span class="timeline-date">{date}</span>{lines}</span>'
+    ).format(side=side, top=top, date=label.date, lines=lines)
