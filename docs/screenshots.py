@@ -18,6 +18,7 @@ from briefgen.build import build
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
+LANGUAGES = ROOT / "tests" / "fixtures" / "languages"
 FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -29,29 +30,22 @@ FLAGS = [
 ]
 
 
+def page_one(pdf: Path, prefix: Path) -> None:
+    """Page 1 of a PDF as PNG, at a size the README can show."""
+    command = ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", "-singlefile"]
+    subprocess.run([*command, str(pdf), str(prefix)], check=True)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         built = Path(tmp)
         build(ROOT / "content", out_dir=built)
         for audience in ("minister", "analyst", "public"):
-            prefix = OUT / f"{audience}-pdf"
-            subprocess.run(
-                [
-                    "pdftoppm",
-                    "-png",
-                    "-r",
-                    "50",
-                    "-f",
-                    "1",
-                    "-l",
-                    "1",
-                    "-singlefile",
-                    str(built / audience / "brief.pdf"),
-                    str(prefix),
-                ],
-                check=True,
-            )
+            page_one(built / audience / "brief.pdf", OUT / f"{audience}-pdf")
+        for lang in ("ja", "ar"):  # briefs written for the tests, in other scripts
+            build(LANGUAGES / lang, out_dir=built / lang, audiences=["analyst"])
+            page_one(built / lang / "analyst" / "brief.pdf", OUT / f"analyst-{lang}-pdf")
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=FLAGS)
             for audience, width in (("public", 1000), ("analyst", 1000)):

@@ -3,6 +3,7 @@ in the brief's language, every script drawn, Arabic set right to left."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -200,4 +201,28 @@ def test_a_character_no_font_has_is_reported_not_boxed_in_silence(
     ) in result.stderr
     assert runner.invoke(app, [*args, "--strict", "--force"]).exit_code == 1
     checked = runner.invoke(app, ["check", str(content)])
-    assert "warning[missing-glyph]: no font on this machine draws '\u0378'" in checked.output
+    assert (
+        "questions.yaml:4:13: warning[missing-glyph]: questions[0].statements[0].text: "
+        "no font on this machine draws '\u0378'"
+    ) in checked.output
+
+
+def test_references_in_a_right_to_left_note_are_isolated(built: dict[str, Path]) -> None:
+    html = (built["ar"] / "analyst" / "brief.html").read_text(encoding="utf-8")
+    notes = re.findall(r'<li id="note-\d+">(.*?)</li>', html, re.S)
+    assert notes and all(n.startswith("\u2068") and "\u2069" in n for n in notes)
+    french = (built["fr"] / "analyst" / "brief.html").read_text(encoding="utf-8")
+    assert "\u2068" not in french
+
+
+def test_every_catalogue_translates_every_label() -> None:
+    import sys
+
+    sys.path.insert(0, str(LOCALES.parents[2] / "scripts"))
+    import catalogues  # a script, on the path just above
+
+    pot = catalogues.template()
+    found = {(m.context, str(m.id)) for m in pot if m.id}
+    assert ("contents", "Contents") in found and len(found) > 60
+    for path in catalogues.po_files():
+        assert not catalogues.missing(catalogues.merged(path, pot)), path

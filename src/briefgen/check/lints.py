@@ -26,6 +26,7 @@ from ..errors import (
     display_path,
     printable,
 )
+from ..render.fonts import Gap
 from .snapshots import SnapshotError, closest_passage, normalise, snapshot_text
 
 # A note tells what was not done (quotes left unverified) and never fails a check.
@@ -99,9 +100,15 @@ def check(content_dir: Path, snapshots: Path | None = None) -> list[Finding]:
 
 
 def sorted_findings(findings: list[Finding]) -> list[Finding]:
+    """In file and line order; findings about no one file come last."""
     return sorted(
         findings,
-        key=lambda f: (str(f.problem.file or ""), f.problem.line or 0, f.problem.column or 0),
+        key=lambda f: (
+            f.problem.file is None,
+            str(f.problem.file or ""),
+            f.problem.line or 0,
+            f.problem.column or 0,
+        ),
     )
 
 
@@ -402,8 +409,14 @@ def audience_pages(review: Review) -> Iterator[Finding]:
                 for gap in glyph_gaps_of(html, visible_content):
                     if gap.message() not in reported:
                         reported.add(gap.message())
-                        missing = Problem(None, None, None, "", gap.message(), "missing-glyph")
-                        yield Finding("warning", missing)
+                        yield Finding("warning", _gap_problem(review, gap))
+
+
+def _gap_problem(review: Review, gap: Gap) -> Problem:
+    place = gap.place
+    if place.file is None or place.file not in review.documents:
+        return Problem(None, None, None, "", gap.message(), "missing-glyph")
+    return review.at(place.file, place.loc, gap.message(), "missing-glyph")
 
 
 def language(review: Review) -> Iterator[Finding]:

@@ -126,6 +126,10 @@ class NoteBook:
         key = id(statement)
         if key not in self._by_statement:
             parts = [self._cite(citation, statement) for citation in statement.sources]
+            if self._i18n.direction == "rtl":
+                # Each reference is isolated (FSI … PDI), so that a title in a
+                # left-to-right script keeps its punctuation where it belongs.
+                parts = [Markup("\u2068{}\u2069").format(part) for part in parts]
             separator = self._i18n.pgettext("note-separator", "; ")
             html = Markup(escape(separator)).join(parts) + self._i18n.pgettext("note-end", ".")
             note = Note(len(self.notes) + 1, html)

@@ -47,26 +47,30 @@ class Stacks:
 def font_stacks(locale: Locale) -> Stacks:
     """CSS font-family lists for the language. Latin, Greek and Cyrillic lead with the
     shipped fonts; another script leads with its own font (in the CJK form the
-    language reads), whose Latin letters then match it, and which WeasyPrint's SVG
-    text needs first to shape right-to-left scripts."""
+    language reads), whose Latin letters then match it. The Latin fonts come before
+    the other scripts', so that a browser without the shipped fonts sets Latin text
+    in a Latin font, not in a CJK font's wide punctuation."""
     cjk = _cjk_form(locale)
     serif = [f'"Noto Serif CJK {cjk}"', '"Noto Naskh Arabic"', '"Noto Serif Hebrew"']
     sans = [f'"Noto Sans CJK {cjk}"', '"Noto Sans Arabic"', '"Noto Sans Hebrew"']
     lead = _SCRIPT_LEAD.get(locale.language)
-    if lead is not None:
-        serif.insert(0, serif.pop(lead))
-        sans.insert(0, sans.pop(lead))
-        serif.insert(1, '"Charis SIL"')
-        sans.insert(1, "Inter")
-    else:
-        serif.insert(0, '"Charis SIL"')
-        sans.insert(0, "Inter")
+    first_serif = [serif.pop(lead)] if lead is not None else []
+    first_sans = [sans.pop(lead)] if lead is not None else []
     return Stacks(
-        ", ".join([*serif, '"Noto Serif"', '"DejaVu Serif"', "serif"]),
-        ", ".join([*sans, '"Noto Sans"', '"DejaVu Sans"', "sans-serif"]),
+        ", ".join([*first_serif, *LATIN_SERIF, *serif, "serif"]),
+        ", ".join([*first_sans, *LATIN_SANS, *sans, "sans-serif"]),
     )
 
 
+LATIN_SERIF = (
+    '"Charis SIL"',
+    "Charter",
+    '"Bitstream Charter"',
+    "Georgia",
+    '"Noto Serif"',
+    '"DejaVu Serif"',
+)
+LATIN_SANS = ("Inter", '"Helvetica Neue"', "Arial", '"Noto Sans"', '"DejaVu Sans"')
 # Languages whose script leads the font lists: index into the script fonts above.
 _SCRIPT_LEAD = {"ja": 0, "zh": 0, "ko": 0, "ar": 1, "fa": 1, "ur": 1, "ps": 1, "he": 2, "yi": 2}
 
@@ -83,12 +87,31 @@ def _cjk_form(locale: Locale) -> str:
 
 
 @dataclass(frozen=True)
+class Place:
+    """A text of the brief a reader sees, named as a user would look for it, and where it
+    stands in its file (file key and location) when it stands in one."""
+
+    name: str
+    text: str
+    file: str | None = None
+    loc: tuple[str | int, ...] = ()
+
+
+LABELS = Place("the labels", "")
+
+
+@dataclass(frozen=True)
 class Gap:
     """Characters no font has, where they stand, and what to install."""
 
     characters: str
-    where: str
+    place: Place
     package: str
+
+    @property
+    def where(self) -> str:
+        place = self.place
+        return f"{place.name} ({place.file}.yaml)" if place.file else place.name
 
     def message(self) -> str:
         shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in self.characters[:8])
@@ -111,18 +134,18 @@ def missing_characters(text: str) -> str:
     return "".join(seen)
 
 
-def glyph_gaps(page_text: str, places: Iterable[tuple[str, str]]) -> list[Gap]:
+def glyph_gaps(page_text: str, places: Iterable[Place]) -> list[Gap]:
     """The characters of a page that no font draws, grouped by the first place (a
     statement, the title) that holds each; the rest are in the labels."""
     missing = missing_characters(page_text)
     if not missing:
         return []
-    groups: dict[str, str] = {}
+    groups: dict[Place, str] = {}
     listed = list(places)
     for ch in missing:
-        where = next((name for name, text in listed if ch in text), "the labels")
-        groups[where] = groups.get(where, "") + ch
-    return [Gap(chars, where, package_for(chars)) for where, chars in groups.items()]
+        place = next((p for p in listed if ch in p.text), LABELS)
+        groups[place] = groups.get(place, "") + ch
+    return [Gap(chars, place, package_for(chars)) for place, chars in groups.items()]
 
 
 def _invisible(ch: str) -> bool:

@@ -31,7 +31,7 @@ from ..templates import builtin_templates
 from .assets import print_page_problems, web_page_problems
 from .citations import NoteBook
 from .evidence import citing_statements, strength
-from .fonts import Gap, font_stacks, glyph_gaps
+from .fonts import Gap, Place, font_stacks, glyph_gaps
 from .html5 import visible_text
 from .i18n import I18n
 from .timeline import timeline_svg
@@ -293,28 +293,26 @@ def glyph_gaps_of(print_html: str, content: Content) -> list[Gap]:
     return glyph_gaps(visible_text(print_html, figures=True), text_places(content))
 
 
-def text_places(content: Content) -> Iterator[tuple[str, str]]:
+def text_places(content: Content) -> Iterator[Place]:
     """Every text of a brief a reader sees, named as a user would look for it."""
     brief = content.brief
-    yield "the title", brief.title
-    yield "the subtitle", brief.subtitle or ""
-    yield "the authors", " ".join(brief.authors)
+    yield Place("the title", brief.title, "brief", ("title",))
+    yield Place("the subtitle", brief.subtitle or "", "brief", ("subtitle",))
+    yield Place("the authors", " ".join(brief.authors), "brief", ("authors",))
     for found in located_statements(content):
-        yield (
-            f"the statement “{_excerpt(found.statement.text)}” ({found.file}.yaml)",
-            (found.statement.text),
-        )
-        yield (
-            f"a quote in the notes of “{_excerpt(found.statement.text)}”",
-            " ".join(c.quote or "" for c in found.statement.sources),
-        )
+        named = f"the statement “{_excerpt(found.statement.text)}”"
+        yield Place(named, found.statement.text, found.file, (*found.loc, "text"))
+        quotes = " ".join(c.quote or "" for c in found.statement.sources)
+        yield Place(f"a quote in the notes of {named}", quotes, found.file, found.loc)
     for section in with_items():
-        for item in content.items(section.name):
+        for i, item in enumerate(content.items(section.name)):
             for name, value in item:
                 if isinstance(value, str):
-                    yield f"the {name} “{_excerpt(value)}” ({section.name}.yaml)", value
-    for source in content.sources:
-        yield f"the source '{source.id}'", " ".join(str(v) for _, v in source if v)
+                    named = f"the {name} “{_excerpt(value)}”"
+                    yield Place(named, value, section.name, (i, name))
+    for i, source in enumerate(content.sources):
+        text = " ".join(str(v) for _, v in source if v)
+        yield Place(f"the source '{source.id}'", text, "sources", (i,))
 
 
 def _excerpt(text: str) -> str:
