@@ -104,8 +104,13 @@ def test_first_note_is_full_and_later_ones_short(sample_build: Path) -> None:
 def test_analyst_notes_show_grades_and_others_do_not(sample_build: Path) -> None:
     analyst = pdf_text(sample_build / "analyst" / "brief.pdf")
     public = pdf_text(sample_build / "public" / "brief.pdf")
-    assert "[A]" in analyst and "[E2]" in analyst
-    assert "[A]" not in public
+    assert "[A]" in analyst and "[E]" in analyst
+    assert "[A]" not in public and "[E]" not in public
+    # Each source's grade after it, the statement's credibility once at the end.
+    notes = (sample_build / "analyst" / "brief.html").read_text(encoding="utf-8")
+    note = re.sub(r"<[^>]+>", "", re.findall(r'<li id="note-5">(.*?)</li>', notes)[0])
+    assert re.findall(r"\[\w+\]", note) == ["[C]", "[E]", "[D]", "[2]"]
+    assert note.rstrip(" ↩").endswith("[D]. [2]")
 
 
 def test_pdf_metadata(sample_build: Path) -> None:
@@ -183,9 +188,7 @@ def test_analyst_shows_evidence_strength_per_section_and_source(sample_build: Pa
     lines = re.findall(r'<p class="provenance">(\d+) of (\d+) statements', html)
     assert [(int(a), int(b)) for a, b in lines] == expected
     counts = Counter(c for found in shown.values() for s in found for c in cited(s))
-    cells = re.findall(
-        r'<tr id="source-([a-z0-9-]+)">.*?<td class="cited-by">(\d+)</td>', html, re.S
-    )
+    cells = re.findall(r'<tr id="ref-([a-z0-9-]+)">.*?<td class="cited-by">(\d+)</td>', html, re.S)
     assert cells and sorted(source for source, _ in cells) == sorted(counts)
     assert all(counts[source] == int(n) for source, n in cells)
     public = (sample_build / "public" / "brief.html").read_text(encoding="utf-8")

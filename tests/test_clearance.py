@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from pdfread import everything_in_pdf
+
+from briefgen.build import build
 
 CLEARANCE = {"minister": "RESTRICTED", "analyst": "INTERNAL", "public": "PUBLIC"}
 ORDER = ["PUBLIC", "INTERNAL", "RESTRICTED"]
@@ -53,3 +56,24 @@ def test_statement_text_is_escaped_not_interpreted(canary_build: Path) -> None:
     text = everything_in_pdf(canary_build / "public" / "brief.pdf")
     assert "<script>alert(1)</script>" in text
     assert "<img src=x onerror=alert(2)>" in text
+
+
+@pytest.mark.parametrize("style", ["apa", "ieee", "chicago-notes-bibliography"])
+def test_reference_list_holds_only_what_the_audience_may_see(
+    style: str, brief_dir: Callable[..., Path], tmp_path: Path
+) -> None:
+    """A source cited only by RESTRICTED statements is in the minister's reference list
+    and in no other audience's, whatever the style. In-text citations always lead to a
+    list; with a note style, the minister's two pages have none."""
+    content = brief_dir()
+    brief = content / "brief.yaml"
+    brief.write_text(brief.read_text(encoding="utf-8") + f"citation_style: {style}\n")
+    build(content, out_dir=tmp_path / "out", formats=("html",))
+    lists = {}
+    for audience in CLEARANCE:
+        html = (tmp_path / "out" / audience / "brief.html").read_text(encoding="utf-8")
+        lists[audience] = re.findall(r'id="ref-([\w-]+)"', html)
+    in_text = style != "chicago-notes-bibliography"
+    assert sorted(lists["minister"]) == (["public-source", "restricted-source"] if in_text else [])
+    assert lists["analyst"] == ["public-source"]
+    assert lists["public"] == ["public-source"]

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from briefgen.check import check
 from briefgen.cli import app
-from briefgen.tools.sources import unique_id
+from briefgen.tools.sources import organisation_id, unique_id
 
 REFERENCES = FIXTURES / "references"
 
@@ -34,6 +34,7 @@ def test_csl_json_is_appended_ungraded(brief_dir: Callable[..., Path], runner: C
     assert imported(content) == [
         {
             "id": "nato-2013",
+            "type": "webpage",
             "title": "Japan: NATO’s longest-standing partner in the Asia-Pacific",
             "publisher": "NATO",
             "published": "2013-12-09",
@@ -42,13 +43,40 @@ def test_csl_json_is_appended_ungraded(brief_dir: Callable[..., Path], runner: C
         },
         {
             "id": "muller-2025",
+            "type": "article-newspaper",
             "title": "Japan opens a mission to NATO",
-            "author": "Anna Müller",
-            "publisher": "Example Daily",
+            "authors": [{"family": "Müller", "given": "Anna"}],
+            "container": "Example Daily",
             "published": "2025-01",
             "kind": "news",
         },  # no javascript:
+        {
+            "id": "holm-2025",
+            "type": "article-journal",
+            "title": "Alliances at a distance",
+            "authors": [{"family": "Holm", "given": "Pia"}, {"family": "Sato", "given": "Kenji"}],
+            "container": "Journal of Strategic Studies",
+            "volume": "48",
+            "issue": "2",
+            "pages": "201–226",
+            "published": "2025",
+            "doi": "10.1080/01402390.2025.1234567",
+            "language": "en",
+            "kind": "analysis",
+        },
+        {
+            "id": "who-2023",  # the organisation's initials, not "organization-2023"
+            "type": "report",
+            "title": "World health statistics 2023",
+            "authors": [{"literal": "World Health Organization"}],
+            "publisher": "World Health Organization",
+            "published": "2023-05-19",
+            "kind": "analysis",
+        },
     ]
+    assert check(content) and all(  # each entry is valid, once graded
+        f.problem.path.endswith(".reliability") for f in check(content)
+    )
 
 
 def test_bibtex_is_appended_with_latex_decoded(
@@ -59,17 +87,26 @@ def test_bibtex_is_appended_with_latex_decoded(
         app, ["sources", "import", str(REFERENCES / "mendeley.bib"), str(content)]
     )
     assert result.exit_code == 0, result.output
-    first, second = imported(content)
-    assert first == {
+    article, blog, report = imported(content)
+    assert article == {  # the journal is the container, and nothing a style needs is lost
         "id": "muller-2025",
+        "type": "article-journal",
         "title": "Japan and NATO after 2022",
-        "author": "Anna Müller, R. Roe",
-        "publisher": "Journal of Alliance Studies",
+        "authors": [{"family": "Müller", "given": "Anna"}, {"family": "Roe", "given": "R."}],
+        "container": "Journal of Alliance Studies",
+        "volume": "12",
+        "issue": "3",
+        "pages": "45–67",
         "published": "2025-02",
+        "doi": "10.1234/jas.2025.0012",
         "url": "https://example.org/japan-nato",
+        "language": "en",
         "kind": "analysis",
     }
-    assert second["id"] == "akasaka-2024" and second["accessed"] == "2025-02-01"
+    assert blog["id"] == "akasaka-azabu-2024" and blog["accessed"] == "2025-02-01"
+    assert blog["publisher"] == "Akasaka Azabu" and blog["type"] == "webpage"
+    assert report["id"] == "who-2023"
+    assert report["authors"] == [{"literal": "World Health Organization"}]
 
 
 def test_imported_sources_must_be_graded_before_building(
@@ -81,6 +118,7 @@ def test_imported_sources_must_be_graded_before_building(
     assert [f.problem.path for f in findings] == [
         "sources[2].reliability",
         "sources[3].reliability",
+        "sources[4].reliability",
     ]
     assert "grade the source from A (reliable) to F" in findings[0].problem.message
     lines = (content / "sources.yaml").read_text(encoding="utf-8").splitlines()
@@ -94,14 +132,24 @@ def test_a_second_import_adds_nothing(brief_dir: Callable[..., Path], runner: Cl
         app, ["sources", "import", str(REFERENCES / "mendeley.bib"), str(content)]
     )
     assert "added" not in again.output
-    assert again.output.count("already in sources.yaml") == 2
+    assert again.output.count("already in sources.yaml") == 3
 
 
 def test_ids_are_derived_and_de_duplicated() -> None:
-    ref = {"author": "Anna Müller", "published": "2025-02", "title": "T"}
+    ref = {"authors": [{"family": "Müller", "given": "Anna"}], "published": "2025-02"}
     assert unique_id(ref, []) == "muller-2025"
     assert unique_id(ref, ["muller-2025"]) == "muller-2025-2"
     assert unique_id({"publisher": "NATO", "title": "T"}, []) == "nato"
+    assert unique_id({"title": "Deterrence today", "published": "2024"}, []) == "deterrence-2024"
+
+
+def test_organisations_are_known_by_their_short_names() -> None:
+    assert organisation_id("World Health Organization") == "who"
+    assert organisation_id("RAND Corporation") == "rand"
+    assert organisation_id("Organisation for Economic Co-operation and Development") == "oecd"
+    assert organisation_id("International Monetary Fund (IMF)") == "imf"
+    assert organisation_id("European Commission") == "european-commission"
+    assert organisation_id("Bundesministerium für Gesundheit") == "bundesministerium-fur-gesundheit"
 
 
 def test_broken_bibtex_names_its_line(
@@ -138,6 +186,7 @@ def test_a_crafted_file_name_or_title_adds_no_yaml(
     (entry,) = imported(content)  # one reference in, one entry out, and nothing else
     assert entry == {
         "id": "ordinary",
+        "type": "report",
         "title": 'Ordinary" - id: injected-too reliability: A title: [31mred',
         "kind": "analysis",
     }

@@ -150,7 +150,7 @@ def _build(
 
 def language_problems(content: Content) -> list[Problem]:
     """A language without a catalogue of labels, or without a citation locale."""
-    from ..render.citations import note_warnings
+    from ..render.csl import note_warnings
     from ..render.i18n import language_warnings
 
     lang = content.brief.lang

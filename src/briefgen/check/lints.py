@@ -422,7 +422,7 @@ def _gap_problem(review: Review, gap: Gap) -> Problem:
 def language(review: Review) -> Iterator[Finding]:
     """A language with no catalogue of labels or citation locale; labels no template has."""
     from ..locales.messages import known_keys
-    from ..render.citations import note_warnings
+    from ..render.csl import note_warnings
     from ..render.i18n import language_warnings
 
     lang = review.content.brief.lang

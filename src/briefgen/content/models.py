@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path, PurePosixPath
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from urllib.parse import urlparse
 
 from pydantic import (
@@ -16,6 +16,7 @@ from pydantic import (
     Field,
     SerializeAsAny,
     StringConstraints,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -165,6 +166,20 @@ class Statement(Strict):
 Statements = Annotated[list[Statement], Field(min_length=1)]
 
 
+# CSL's markup for a span of a title kept as written, whatever case the style sets:
+# "The <span class="nocase">iPhone</span> at work".
+NOCASE = re.compile(r'<span class="nocase">([^<>]*)</span>')
+
+
+def _title(value: str) -> str:
+    if re.search(r"</?[A-Za-z]", NOCASE.sub(r"\1", value)):
+        raise ValueError(
+            'the only markup a title takes is <span class="nocase">…</span>, which keeps '
+            "the case of what it holds; write anything else as plain text"
+        )
+    return value
+
+
 def _known_language(value: str) -> str:
     from babel import Locale, UnknownLocaleError
 
@@ -214,13 +229,87 @@ Reliability = Literal["A", "B", "C", "D", "E", "F"]
 Kind = Literal["official", "news", "analysis", "commercial", "blog"]
 
 
+# The kinds of source a brief cites, as CSL names them: the style formats each its way.
+SourceType = Literal[
+    "webpage",
+    "article-journal",
+    "article-newspaper",
+    "report",
+    "legislation",
+    "treaty",
+    "speech",
+    "interview",
+    "dataset",
+    "book",
+    "chapter",
+]
+SOURCE_TYPES: tuple[str, ...] = get_args(SourceType)
+
+
+class Name(Strict):
+    """An author: a person ({family, given}) or an organisation ({literal})."""
+
+    family: Text | None = None
+    given: Text | None = None
+    literal: Text | None = Field(None, description="An organisation's name, as written.")
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Name:
+        if self.literal and (self.family or self.given):
+            raise ValueError("an author is either {family, given} or {literal}, not both")
+        if not self.literal and not self.family:
+            raise ValueError("an author needs a family name, or a literal name for an organisation")
+        return self
+
+
+def _author_name(value: Any) -> Any:
+    # A name written as text would be read as "Given Family" by some styles and as
+    # one literal by others: say which to write instead of guessing.
+    if isinstance(value, str):
+        raise PydanticCustomError(
+            "author_as_text",
+            "write an author as family: and given: (a person), or as literal: '{name}' "
+            "(an organisation)",
+            {"name": value},
+        )
+    return value
+
+
+AuthorName = Annotated[Name, BeforeValidator(_author_name)]
+
+
+def _doi(value: str) -> str:
+    doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", value.strip(), flags=re.I)
+    if not re.fullmatch(r"10\.\d{4,9}/\S+", doi):
+        raise ValueError(f"'{value}' is not a DOI: write it as 10.1234/abc")
+    return doi
+
+
 class Source(Strict):
-    """One entry of sources.yaml."""
+    """One entry of sources.yaml: what a bibliography needs, and how far to trust it."""
 
     id: SourceId
-    title: Text
+    title: Annotated[Text, AfterValidator(_title)] = Field(
+        description='As the source gives it. <span class="nocase">…</span> keeps a span\'s case.'
+    )
+    type: SourceType = Field("webpage", description="The kind of source, as CSL names it.")
+    authors: list[AuthorName] = Field(
+        default_factory=list, description="People ({family, given}) or organisations ({literal})."
+    )
+    author: Text | None = Field(
+        None,
+        exclude=True,  # read into `authors`
+        description="One organisation as the author: the same as authors: [{literal: …}].",
+    )
+    container: Text | None = Field(None, description="The journal, newspaper or website.")
+    volume: Text | None = None
+    issue: Text | None = None
+    pages: Text | None = None
+    doi: Annotated[Text, AfterValidator(_doi)] | None = None
+    language: Annotated[str, AfterValidator(_known_language)] | None = Field(
+        None, description="The source's language, when it is not the brief's."
+    )
     publisher: Text | None = None
-    author: Text | None = None
     published: PartialDate | None = None
     accessed: Date | None = None
     url: Annotated[str, AfterValidator(_web_url)] | None = None
@@ -231,6 +320,20 @@ class Source(Strict):
     snapshot: Annotated[Text, AfterValidator(_snapshot_name)] | None = Field(
         None, description="A saved copy (.txt, .html, .pdf) inside the snapshot folder."
     )
+
+    @property
+    def plain_title(self) -> str:
+        """The title without its case markup."""
+        return NOCASE.sub(r"\1", self.title)
+
+    @model_validator(mode="after")
+    def _plain_author(self) -> Source:
+        """`author: Some Name` reads as one literal author, as it always has."""
+        if self.author is not None:
+            if self.authors:
+                raise PydanticCustomError("author_twice", "give either author or authors, not both")
+            object.__setattr__(self, "authors", [Name(literal=self.author)])  # frozen: once, here
+        return self
 
 
 class Section(Strict):

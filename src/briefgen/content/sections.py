@@ -76,6 +76,9 @@ declare(SectionKind("milestones", "Milestones", Milestone, order=lambda m: date_
 declare(SectionKind("cooperation", "Areas of cooperation", CooperationArea, ids=True))
 declare(SectionKind("questions", "Open questions", Question, ids=True))
 SOURCES = declare(SectionKind("sources", "Sources"))
+# The reference list of an author-date or numeric style; added at the end of an
+# audience that shows neither it nor the sources, so that citations lead somewhere.
+REFERENCES = declare(SectionKind("references", "References"))
 
 REQUIRED_FILES = ("brief", "sources")
 

@@ -1,22 +1,24 @@
-"""Statements → numbered notes, formatted with CSL: full reference first, short form after.
+"""Statements → citations, formatted by the brief's CSL style.
 
-Notes are numbered as the template asks for them, so the numbers always follow
-reading order, whatever order a custom template shows the sections in.
+A note style (Chicago notes, OSCOLA…) gives each statement a numbered note,
+the full reference the first time a source is cited and the short form after.
+An author-date or numeric style (APA, Harvard, MLA, IEEE…) puts its in-text
+citation at the statement, each source linked to its entry in the reference
+list. Citations are made in the order the template asks for them, so notes
+and citation numbers always follow reading order, whatever order a custom
+template shows the sections in.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-import warnings
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup, escape
 
 from ..content.models import Citation, Content, Source, Statement
-from ..content.styles import style_file
+from . import csl
 from .i18n import I18n
 
 # Free-text locators ("para 4", "p. 12") mapped to CSL's locator labels, so that
@@ -41,229 +43,246 @@ _LABELS = {
     "fig": "figure",
     "figures": "figure",
 }
-# Digits survive every CSL text-case transform unchanged.
-_PLACEHOLDER = "987654321"
-_URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:)]")
 
 
 @dataclass(frozen=True)
 class Note:
+    """What stands at a statement's call: a numbered note, or an in-text citation."""
+
     number: int
     html: Markup
 
 
-@functools.cache
-def _csl_locales() -> tuple[frozenset[str], dict[str, str]]:
-    """The CSL locales citeproc-py ships, and each language's primary dialect."""
-    import json
+@dataclass(frozen=True)
+class Reference:
+    """An entry of the reference list."""
 
-    from citeproc import LOCALES_PATH
-
-    folder = Path(LOCALES_PATH)
-    names = frozenset(p.stem.removeprefix("locales-") for p in folder.glob("locales-*.xml"))
-    dialects = json.loads((folder / "locales.json").read_text(encoding="utf-8"))
-    return names, dict(dialects["primary-dialects"])
+    source: Source
+    html: Markup
 
 
-def csl_locale(lang: str) -> str | None:
-    """The CSL locale for a BCP 47 tag: itself if shipped ('en-GB'), else the primary
-    dialect of its language ('fr' → 'fr-FR', 'zh-Hans' → 'zh-CN'); None if neither."""
-    names, dialects = _csl_locales()
-    by_case = {n.lower(): n for n in names}
-    tag = lang.replace("_", "-")
-    if tag.lower() in by_case:
-        return by_case[tag.lower()]
-    parts = tag.split("-")
-    if parts[0].lower() == "zh" and any(p.lower() in ("hant", "tw", "hk", "mo") for p in parts):
-        return "zh-TW"
-    return dialects.get(parts[0].lower())
+@dataclass(frozen=True)
+class Cite:
+    """One source of a statement, its locators merged: `paras 1–2`, and its quotes."""
 
-
-def note_locale(lang: str) -> str:
-    """The CSL locale notes are written in: `csl_locale`, or American English."""
-    return csl_locale(lang) or "en-US"
-
-
-def note_warnings(lang: str) -> list[str]:
-    """What a build should say about notes in `lang`: a language CSL has no locale for."""
-    if csl_locale(lang) is not None:
-        return []
-    return [f"no citation locale for '{lang}': notes use American English terms and dates"]
-
-
-def csl_item(source: Source) -> dict[str, Any]:
-    """A source as CSL-JSON. Everything is a web page: that is what briefs cite."""
-    item: dict[str, Any] = {"id": source.id, "type": "webpage", "title": source.title}
-    if source.author:
-        item["author"] = [{"literal": source.author}]
-    if source.publisher:
-        item["publisher"] = source.publisher
-    if source.published:
-        item["issued"] = {"date-parts": [[int(p) for p in source.published.split("-")]]}
-    if source.accessed:
-        a = source.accessed
-        item["accessed"] = {"date-parts": [[a.year, a.month, a.day]]}
-    if source.url:
-        item["URL"] = source.url
-    return item
+    source: Source
+    locator: tuple[str, str] | None  # (CSL label, value)
+    leftover: str | None  # a locator CSL has no label for, written as is
+    quotes: tuple[str, ...]
 
 
 class NoteBook:
-    """Hands out one note per statement, numbered in the order they are asked for."""
+    """Hands out one citation per statement, in the order they are asked for."""
 
     def __init__(self, content: Content, i18n: I18n, *, show_grades: bool) -> None:
         self._content = content
         self._i18n = i18n
         self._show_grades = show_grades
-        self._locale = note_locale(content.brief.lang)
-        self._style = str(style_file(content.brief.citation_style, content.folder))
-        self._cited: set[str] = set()
+        self._locale = csl.note_locale(content.brief.lang)
+        self._style = csl.style(content.brief.citation_style, content.folder)
+        self._cited: list[str] = []  # source ids, in order of first citation
+        self._last: Cite | None = None  # the previous note's only cite, for an ibid
+        self._first_note: dict[str, int] = {}  # source id → the note that first cited it
+        self._in_text: Any = None  # the bibliography in-text citations number and disambiguate
         self.notes: list[Note] = []
         self._by_statement: dict[int, Note] = {}
 
+    @property
+    def in_text(self) -> bool:
+        return self._style.in_text
+
     def note(self, statement: Statement) -> Note:
-        """The statement's note; the same note if a template asks twice."""
+        """The statement's citation; the same one if a template asks twice."""
         key = id(statement)
         if key not in self._by_statement:
-            parts = [self._cite(citation, statement) for citation in statement.sources]
-            if self._i18n.direction == "rtl":
-                # Each reference is isolated (FSI … PDI), so that a title in a
-                # left-to-right script keeps its punctuation where it belongs.
-                parts = [Markup("\u2068{}\u2069").format(part) for part in parts]
-            separator = self._i18n.pgettext("note-separator", "; ")
-            html = Markup(escape(separator)).join(parts) + self._i18n.pgettext("note-end", ".")
-            note = Note(len(self.notes) + 1, html)
-            self.notes.append(note)
+            cites = merged_cites(statement, self._content)
+            if self.in_text:
+                html = self._in_text_citation(cites, statement)
+            else:
+                html = self._note_text(cites, statement)
+            note = Note(len(self._by_statement) + 1, html)
+            if not self.in_text:
+                self.notes.append(note)
             self._by_statement[key] = note
         return self._by_statement[key]
 
-    def _cite(self, citation: Citation, statement: Statement) -> Markup:
-        source = self._content.source(citation.source)
-        locator, leftover = _split_locator(citation.locator)
-        first = source.id not in self._cited
-        self._cited.add(source.id)
-        text = csl_reference(
-            self._style, self._locale, source, locator[0] if locator else None, first
+    def references(self) -> list[Reference]:
+        """The reference list: every source this output cites, formatted and ordered by the
+        style (numeric styles in order of first citation)."""
+        from citeproc import Citation as CSLCitation
+        from citeproc import CitationItem
+
+        order = [*self._cited, *(s.id for s in self._content.sources if s.id not in self._cited)]
+        sources = [self._content.source(source_id) for source_id in order]
+        entries = csl.bibliography(self._style.path, self._locale, sources, self._lang)
+        for source in sources:
+            entries.register(CSLCitation([CitationItem(source.id)]))
+        return [
+            Reference(self._content.source(key), csl.linked(html))
+            for key, html in csl.reference_entries(entries, self._locale)
+        ]
+
+    @property
+    def _lang(self) -> str:
+        return self._content.brief.lang
+
+    # Notes ------------------------------------------------------------------
+
+    def _note_text(self, cites: list[Cite], statement: Statement) -> Markup:
+        parts = [
+            self._note_part(cite, ibid=i == 0 and self._is_ibid(cite))
+            for i, cite in enumerate(cites)
+        ]
+        self._last = cites[0] if len(cites) == 1 else None
+        if self._i18n.direction == "rtl":
+            # Each reference is isolated (FSI … PDI), so that a title in a
+            # left-to-right script keeps its punctuation where it belongs.
+            parts = [Markup("\u2068{}\u2069").format(part) for part in parts]
+        separator = Markup(escape(self._i18n.pgettext("note-separator", "; ")))
+        text = str(separator.join(parts))
+        end = self._i18n.pgettext("note-end", ".")
+        html = Markup(csl.ended(text, end, self._locale))
+        return html + self._credibility(statement)
+
+    def _is_ibid(self, cite: Cite) -> bool:
+        """Whether the note before cited this source alone (CSL's "ibid" position); a
+        note's later sources follow another source, so only its first can be."""
+        last = self._last
+        return last is not None and last.source.id == cite.source.id
+
+    def _previous_locator(self, cite: Cite) -> csl.Previous:
+        last = self._last
+        if last is None or not (last.locator or last.leftover):
+            return "none"
+        same = (last.locator, last.leftover) == (cite.locator, cite.leftover)
+        return "same" if same else "other"
+
+    def _note_part(self, cite: Cite, *, ibid: bool) -> Markup:
+        position: csl.Position = "first" if cite.source.id not in self._cited else "subsequent"
+        previous: csl.Previous = "none"
+        if ibid:
+            position, previous = "ibid", self._previous_locator(cite)
+        self._first_citation(cite.source.id)
+        self._first_note.setdefault(cite.source.id, len(self._by_statement) + 1)
+        label = cite.locator[0] if cite.locator else None
+        text = csl.note_reference(
+            self._style.path,
+            self._locale,
+            cite.source.model_dump_json(),
+            self._lang,
+            label,
+            position,
+            _plural(cite),
+            previous,
         )
-        if locator:
-            text = text.replace(_PLACEHOLDER, locator[1])
-        if leftover:
-            text += f", {leftover}"
-        html = _linkify(text)
-        if citation.quote:
+        number = self._i18n.number(self._first_note[cite.source.id])
+        html = csl.linked(_located(text, cite).replace(csl.FIRST_NOTE_PLACEHOLDER, number))
+        for quote in cite.quotes:
             introduce = self._i18n.pgettext("note-quote", ": %(quote)s", quote="\0")
             before, _, after = introduce.partition("\0")
-            html += Markup("{}{}{}").format(before, self._i18n.quoted(citation.quote), after)
+            html += Markup("{}{}{}").format(before, self._i18n.quoted(quote), after)
         if self._show_grades:
-            html += Markup(" ") + grade_badge(source, statement, self._i18n)
+            html += Markup(" ") + grade_badge(cite.source, self._i18n)
         return html
 
+    def _first_citation(self, source_id: str) -> None:
+        if source_id not in self._cited:
+            self._cited.append(source_id)
 
-# citeproc-py's own macro lookup, kept so that tests compare against it.
-ORIGINAL_GET_MACRO: list[Any] = []
+    # In-text citations ---------------------------------------------------------
+
+    def _in_text_citation(self, cites: list[Cite], statement: Statement) -> Markup:
+        if self._in_text is None:
+            self._in_text = csl.bibliography(
+                self._style.path, self._locale, list(self._content.sources), self._lang
+            )
+        parts = []
+        for cite in cites:
+            self._first_citation(cite.source.id)
+            label = cite.locator[0] if cite.locator else None
+            text = csl.cite_item(self._in_text, cite.source.id, label, self._locale, _plural(cite))
+            link = Markup('<a href="#ref-{}">{}</a>').format(
+                cite.source.id, Markup(_located(text, cite))
+            )
+            if self._show_grades:
+                link += Markup(" ") + grade_badge(cite.source, self._i18n)
+            parts.append(link)
+        style = self._style
+        html = Markup(escape(style.prefix)) + Markup(escape(style.delimiter)).join(parts)
+        return html + Markup(escape(style.suffix)) + self._credibility(statement)
+
+    def _credibility(self, statement: Statement) -> Markup:
+        """The statement's information credibility, once, where grades are shown."""
+        if not (self._show_grades and statement.credibility):
+            return Markup("")
+        meaning = self._i18n.pgettext(
+            "credibility-badge",
+            "information credibility %(credibility)s",
+            credibility=statement.credibility,
+        )
+        return Markup(' <span class="grade credibility" title="{}">[{}]</span>').format(
+            meaning, statement.credibility
+        )
 
 
-def _patch_citeproc() -> None:
-    """Replace citeproc-py's macro lookup by `_get_macro` (same result, tested), once."""
-    from citeproc import model
-
-    if not ORIGINAL_GET_MACRO and hasattr(model.CitationStylesElement, "get_macro"):
-        ORIGINAL_GET_MACRO.append(model.CitationStylesElement.get_macro)
-        model.CitationStylesElement.get_macro = _get_macro
-
-
-@functools.lru_cache(maxsize=8)
-def _style(name: str, locale: str) -> Any:
-    from citeproc import CitationStylesStyle
-
-    _patch_citeproc()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        path = name if name.lower().endswith(".csl") else str(style_file(name, None))
-        return CitationStylesStyle(path, locale=locale, validate=False)
+def merged_cites(statement: Statement, content: Content) -> list[Cite]:
+    """The statement's sources, each once: two citations of one source become one cite
+    with both locators (`paras 1–2`) and both quotes."""
+    groups: dict[str, list[Citation]] = {}
+    for citation in statement.sources:
+        groups.setdefault(citation.source, []).append(citation)
+    return [_merged(content.source(source_id), group) for source_id, group in groups.items()]
 
 
-@functools.lru_cache(maxsize=4096)
-def csl_reference(style: str, locale: str, source: Source, label: str | None, first: bool) -> str:
-    """One source's note text in the full (first) or short (subsequent) form.
+def _merged(source: Source, citations: list[Citation]) -> Cite:
+    quotes = tuple(c.quote for c in citations if c.quote)
+    located = [_split_locator(c.locator) for c in citations if c.locator]
+    labelled = [loc for loc, _ in located if loc]
+    leftovers = [left for _, left in located if left]
+    locator = None
+    if labelled and len({label for label, _ in labelled}) == 1:
+        locator = (labelled[0][0], _joined([value for _, value in labelled]))
+    elif labelled:  # different labels: as written, one after the other
+        leftovers = [*(f"{label} {value}" for label, value in labelled), *leftovers]
+    leftover = ", ".join(leftovers) or None
+    return Cite(source, locator, leftover, quotes)
 
-    citeproc-py takes tens of milliseconds a cite, so the text is cached per
-    source, locator label and position; the locator value goes in a
-    placeholder that the caller replaces.
-    """
-    from citeproc import Citation as CSLCitation
-    from citeproc import CitationItem, CitationStylesBibliography, Locator, formatter
-    from citeproc.source.json import CiteProcJSON
 
-    bibliography = CitationStylesBibliography(
-        _style(style, locale), CiteProcJSON([csl_item(source)]), formatter.plain
-    )
-    if not first:  # position "subsequent": the source has been cited before
-        _cited_before(bibliography, CSLCitation([CitationItem(source.id)]))
-    item = (
-        CitationItem(source.id, locator=Locator(label, _PLACEHOLDER))
-        if label
-        else CitationItem(source.id)
-    )
-    text = _drop_repeated_title(_render(bibliography, CSLCitation([item])).rstrip("."))
-    if locale == "en-US":  # citeproc-py ignores the locale's punctuation-in-quote
-        text = text.replace("”,", ",”").replace("”.", ".”")
+def _joined(values: list[str]) -> str:
+    """Locator values as one: consecutive numbers as a range (1–2), the rest listed."""
+    unique = list(dict.fromkeys(values))
+    if all(v.isdigit() for v in unique):
+        numbers = sorted(int(v) for v in unique)
+        runs: list[list[int]] = []
+        for n in numbers:
+            if runs and n == runs[-1][-1] + 1:
+                runs[-1].append(n)
+            else:
+                runs.append([n])
+        return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+    return ", ".join(unique)
+
+
+def _plural(cite: Cite) -> bool:
+    """Whether the locator holds several numbers: `1–2`, `1, 3`."""
+    return bool(cite.locator and re.search(r"\d[^\d.]+\d", cite.locator[1]))
+
+
+def _located(text: str, cite: Cite) -> str:
+    if cite.locator:
+        value = str(escape(cite.locator[1]))
+        text = text.replace(csl.PLURAL_PLACEHOLDER, value).replace(csl.PLACEHOLDER, value)
+    if cite.leftover:
+        text += str(escape(f", {cite.leftover}"))
     return text
 
 
-# citeproc-py finds a macro by an XPath search over the whole style each time
-# it is used, thousands of times a note: half of the time of formatting notes.
-# Its first macro of each name, looked up once a style, is the same element.
-_MACROS: dict[int, tuple[Any, dict[str, Any]]] = {}
-
-
-def _get_macro(element: Any, name: str) -> Any:
-    root = element.get_root()
-    entry = _MACROS.get(id(root))
-    if entry is None or entry[0] is not root:  # the root is kept, so its id is not reused
-        macros: dict[str, Any] = {}
-        for macro in root.xpath_search("cs:macro"):
-            macros.setdefault(macro.get("name"), macro)
-        entry = _MACROS[id(root)] = (root, macros)
-    if name not in entry[1]:
-        raise IndexError(f"the style has no macro '{name}'")  # as citeproc-py's own lookup
-    return entry[1][name]
-
-
-def _cited_before(bibliography: Any, citation: Any) -> None:
-    """Record a citation as made, so the next is rendered in its subsequent form.
-
-    citeproc-py decides the position from the citations it has rendered; adding
-    this one to its list instead of rendering it gives the same text (tested)
-    in half the time.
-    """
-    cites = getattr(bibliography, "_cites", None)
-    if not isinstance(cites, list):
-        _render(bibliography, citation)
-        return
-    bibliography.register(citation)
-    cites.extend(citation.cites)
-
-
-def _render(bibliography: Any, citation: Any) -> str:
-    bibliography.register(citation)
-    return str(bibliography.cite(citation, _ignore))
-
-
-def grade_badge(source: Source, statement: Statement, i18n: I18n) -> Markup:
-    """The Admiralty grade, e.g. [B2]: source reliability, then information credibility."""
-    grade = source.reliability + (str(statement.credibility) if statement.credibility else "")
+def grade_badge(source: Source, i18n: I18n) -> Markup:
+    """The source's Admiralty reliability grade, e.g. [B]."""
     meaning = i18n.pgettext(
         "grade-badge", "source reliability %(reliability)s", reliability=source.reliability
     )
-    if statement.credibility:
-        meaning = i18n.pgettext(
-            "grade-badge-credibility",
-            "source reliability %(reliability)s, information credibility %(credibility)s",
-            reliability=source.reliability,
-            credibility=statement.credibility,
-        )
-    return Markup('<span class="grade" title="{}">[{}]</span>').format(meaning, grade)
+    return Markup('<span class="grade" title="{}">[{}]</span>').format(meaning, source.reliability)
 
 
 def _split_locator(locator: str | None) -> tuple[tuple[str, str] | None, str | None]:
@@ -274,23 +293,3 @@ def _split_locator(locator: str | None) -> tuple[tuple[str, str] | None, str | N
         return None, locator
     label = match["label"].lower()
     return (_LABELS.get(label, label), match["value"]), None
-
-
-def _drop_repeated_title(text: str) -> str:
-    # citeproc-py does not suppress a variable that substituted for the author,
-    # so a note for a source with no author or publisher reads “Title”, “Title”.
-    return re.sub(r"^([‘“][^’”]+[’”]), \1", r"\1", text)
-
-
-def _linkify(text: str) -> Markup:
-    out = Markup("")
-    last = 0
-    for match in _URL.finditer(text):
-        out += escape(text[last : match.start()])
-        out += Markup('<a href="{0}">{0}</a>').format(match[0])
-        last = match.end()
-    return out + escape(text[last:])
-
-
-def _ignore(_: object) -> None:
-    """citeproc-py reports unknown ids here; validation has already ruled them out."""

@@ -77,6 +77,7 @@ def _environment(dirs: tuple[Path, ...]) -> SandboxedEnvironment:
     env.newstyle_gettext = True  # type: ignore[attr-defined]  # set by the i18n extension
     env.filters["statement"] = statement_html
     env.filters["with_note"] = with_note
+    env.filters["with_citation"] = with_citation
     env.filters["smart"] = smart_text
     env.filters["date"] = _date
     env.filters["number"] = _number
@@ -136,6 +137,25 @@ def with_note(text: Markup, call: Markup) -> Markup:
         cut = _last_word(html, cut - 1)  # never split inside an emphasis
     joined = Markup('<span class="nobreak">{}{}</span>').format(Markup(html[cut:]), call)
     return Markup(html[:cut]) + joined
+
+
+# A statement's closing punctuation, with a closing quote or emphasis after it.
+_CLOSING = re.compile(r"[.!?。！？]+(?:</em>|[”’»」』])*$")
+
+
+@jinja2.pass_context
+def with_citation(context: Context, text: Markup, citation: Markup) -> Markup:
+    """The statement with its in-text citation before its closing punctuation, as
+    author-date and numeric styles place it: `… in 2013 (NATO, 2013).`"""
+    html = str(text)
+    closing = _CLOSING.search(html)
+    cut = closing.start() if closing else len(html)
+    space = context["i18n"].pgettext("statement-separator", " ")
+    return (
+        Markup(html[:cut])
+        + Markup('{}<span class="citation">{}</span>').format(space, citation)
+        + Markup(html[cut:])
+    )
 
 
 _TAG_OR_ENTITY = re.compile(r"<[^>]*>|&[#\w]+;")

@@ -19,34 +19,97 @@ import yaml
 
 from ..build.write import write_outputs
 from ..content.load import CONTROL, load_yaml
+from ..content.models import SOURCE_TYPES
 from ..errors import UsageError, printable
 
-# Reference types → the kinds of PRODUCT.md; anything else is left for the analyst.
-CSL_KINDS = {
+# CSL types briefgen knows (PRODUCT.md) are kept; the others become the nearest one.
+CSL_TYPES = {
+    "post-weblog": "webpage",
+    "post": "webpage",
+    "article-magazine": "article-newspaper",
+    "article": "article-journal",
+    "paper-conference": "chapter",
+    "entry-encyclopedia": "chapter",
+    "entry-dictionary": "chapter",
+    "thesis": "report",
+    "manuscript": "report",
+    "standard": "report",
+    "bill": "legislation",
+    "regulation": "legislation",
+    "legal_case": "legislation",
+    "broadcast": "interview",
+}
+BIBTEX_TYPES = {
+    "article": "article-journal",
+    "book": "book",
+    "inbook": "chapter",
+    "incollection": "chapter",
+    "inproceedings": "chapter",
+    "conference": "chapter",
+    "report": "report",
+    "techreport": "report",
+    "phdthesis": "report",
+    "mastersthesis": "report",
+    "thesis": "report",
+    "online": "webpage",
+    "electronic": "webpage",
+    "www": "webpage",
+    "misc": "webpage",
+    "dataset": "dataset",
+    "legislation": "legislation",
+    "legal": "legislation",
+    "jurisdiction": "legislation",
+    "newspaper": "article-newspaper",
+}
+# Types → the kinds of PRODUCT.md; anything else is left for the analyst.
+KINDS = {
     "article-newspaper": "news",
-    "article-magazine": "news",
-    "broadcast": "news",
-    "post-weblog": "blog",
-    "post": "blog",
     "report": "analysis",
     "article-journal": "analysis",
     "book": "analysis",
     "chapter": "analysis",
+    "dataset": "analysis",
     "legislation": "official",
-    "legal_case": "official",
-    "bill": "official",
     "treaty": "official",
-    "regulation": "official",
 }
-BIBTEX_KINDS = {
-    "article": "analysis",
-    "book": "analysis",
-    "incollection": "analysis",
-    "report": "analysis",
-    "techreport": "analysis",
-    "phdthesis": "analysis",
-    "newspaper": "news",
+# biblatex and babel language names, for the common ones: a style title-cases English.
+LANGUAGE_NAMES = {
+    "english": "en",
+    "american": "en-US",
+    "british": "en-GB",
+    "french": "fr",
+    "german": "de",
+    "ngerman": "de",
+    "spanish": "es",
+    "italian": "it",
+    "portuguese": "pt",
+    "dutch": "nl",
+    "polish": "pl",
+    "russian": "ru",
+    "ukrainian": "uk",
+    "japanese": "ja",
+    "korean": "ko",
+    "chinese": "zh",
+    "arabic": "ar",
 }
+# The fields of an imported entry, in the order they are written.
+FIELDS = (
+    "id",
+    "type",
+    "title",
+    "authors",
+    "container",
+    "volume",
+    "issue",
+    "pages",
+    "publisher",
+    "published",
+    "accessed",
+    "doi",
+    "url",
+    "language",
+    "kind",
+)
 
 
 @dataclass
@@ -76,22 +139,8 @@ def import_sources(file: Path, content_dir: Path) -> ImportResult:
         ref["id"] = unique_id(ref, taken)
         taken.add(ref["id"])
         seen |= {_key(ref.get("url")), _key(ref["title"])}
-        entries.append(
-            {
-                k: ref[k]
-                for k in (
-                    "id",
-                    "title",
-                    "author",
-                    "publisher",
-                    "published",
-                    "accessed",
-                    "url",
-                    "kind",
-                )
-                if ref.get(k)
-            }
-        )
+        ref["authors"] = [_Name(name) for name in ref.get("authors") or []]
+        entries.append({k: ref[k] for k in FIELDS if ref.get(k)})
         result.added.append(ref["id"])
     if entries:
         write_outputs({target: _appended(target, existing, entries, file).encode("utf-8")})
@@ -119,21 +168,34 @@ def _csl_items(file: Path) -> list[dict[str, Any]]:
 
 
 def _from_csl(item: dict[str, Any]) -> dict[str, Any]:
-    authors = [
-        a.get("literal") or " ".join(p for p in (a.get("given"), a.get("family")) if p)
-        for a in item.get("author", [])
-        if isinstance(a, dict)
-    ]
+    kind = str(item.get("type"))
+    source_type = CSL_TYPES.get(kind, kind if kind in SOURCE_TYPES else None)
     return {
         "_key": item.get("id"),
+        "type": source_type,
         "title": _text(item.get("title")),
-        "author": ", ".join(a for a in authors if a) or None,
-        "publisher": _text(item.get("publisher") or item.get("container-title")),
+        "authors": [n for n in map(_csl_name, item.get("author") or []) if n],
+        "container": _text(item.get("container-title")),
+        "volume": _text(item.get("volume")),
+        "issue": _text(item.get("issue")),
+        "pages": _pages(item.get("page")),
+        "publisher": _text(item.get("publisher")),
         "published": _csl_date(item.get("issued")),
         "accessed": _csl_date(item.get("accessed"), full=True),
+        "doi": _doi(item.get("DOI")),
         "url": _web_url(item.get("URL")),
-        "kind": CSL_KINDS.get(str(item.get("type"))),
+        "language": _language(item.get("language")),
+        "kind": KINDS.get(source_type or ""),
     }
+
+
+def _csl_name(name: Any) -> dict[str, str] | None:
+    if not isinstance(name, dict):
+        return None
+    literal, family, given = (_text(name.get(k)) for k in ("literal", "family", "given"))
+    if literal or (family and not given and " " in family):  # an organisation
+        return {"literal": literal or str(family)}
+    return {k: v for k, v in (("family", family), ("given", given)) if v} if family else None
 
 
 def _csl_date(value: Any, full: bool = False) -> str | None:
@@ -157,12 +219,13 @@ def _from_bibtex(file: Path) -> list[dict[str, Any]]:
         raise UsageError(f"'{file}' is not UTF-8 text") from None
     library = parse_string(
         text,
+        # Names are split before LaTeX is decoded, so that the braces of an
+        # organisation ({World Health Organization}) still keep it one name.
         append_middleware=[
-            middlewares.LatexDecodingMiddleware(),
-            middlewares.MonthIntMiddleware(True),
             middlewares.SeparateCoAuthors(),
             middlewares.SplitNameParts(),
-            middlewares.MergeNameParts("first"),
+            middlewares.LatexDecodingMiddleware(),
+            middlewares.MonthIntMiddleware(True),
         ],
     )
     if library.failed_blocks:
@@ -176,33 +239,77 @@ def _from_bibtex(file: Path) -> list[dict[str, Any]]:
 
 def _bib_entry(entry: Any) -> dict[str, Any]:
     fields = {k.lower(): v.value for k, v in entry.fields_dict.items()}
-    authors = fields.get("author") or []
     year, month = str(fields.get("year", "")).strip(), str(fields.get("month", "")).strip()
-    published = None
-    if re.fullmatch(r"\d{4}", year):
+    date = str(fields.get("date", "")).strip()  # biblatex
+    published = date if re.fullmatch(r"\d{4}(-\d{2}){0,2}", date) else None
+    if not published and re.fullmatch(r"\d{4}", year):
         published = year + (f"-{int(month):02d}" if month.isdigit() else "")
     accessed = str(fields.get("urldate", "")).strip()
+    source_type = BIBTEX_TYPES.get(entry.entry_type.lower())
+    container = fields.get("journal") or fields.get("journaltitle") or fields.get("booktitle")
     return {
         "_key": entry.key,
+        "type": source_type,
         "title": _text(fields.get("title")),
-        "author": ", ".join(authors) if isinstance(authors, list) else _text(authors),
+        "authors": [n for n in map(_bib_name, fields.get("author") or []) if n],
+        "container": _text(container),
+        "volume": _text(fields.get("volume")),
+        "issue": _text(fields.get("number") or fields.get("issue")),
+        "pages": _pages(fields.get("pages")),
         "publisher": _text(
-            fields.get("publisher")
-            or fields.get("organization")
-            or fields.get("journal")
-            or fields.get("institution")
+            fields.get("publisher") or fields.get("institution") or fields.get("organization")
         ),
         "published": published,
         "accessed": accessed if re.fullmatch(r"\d{4}-\d{2}-\d{2}", accessed) else None,
+        "doi": _doi(fields.get("doi")),
         "url": _web_url(fields.get("url")),
-        "kind": BIBTEX_KINDS.get(entry.entry_type),
+        "language": _language(fields.get("langid") or fields.get("language")),
+        "kind": KINDS.get(source_type or ""),
     }
 
 
+def _bib_name(name: Any) -> dict[str, str] | None:
+    """A BibTeX name: a person, or an organisation written in braces ({World Bank})."""
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    def decoded(parts: list[str]) -> str | None:
+        return _text(LatexNodes2Text().latex_to_text(" ".join(parts)))
+
+    if isinstance(name, str):
+        return {"literal": literal} if (literal := decoded([name])) else None
+    family, given = decoded([*name.von, *name.last]), decoded([*name.first, *name.jr])
+    if family and not given and " " in family:
+        return {"literal": family}
+    return {k: v for k, v in (("family", family), ("given", given)) if v} if family else None
+
+
+def _pages(value: Any) -> str | None:
+    text = _text(value)
+    return re.sub(r"\s*-{1,2}\s*", "–", text) if text else None
+
+
+def _doi(value: Any) -> str | None:
+    text = _text(value)
+    doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", text or "", flags=re.I)
+    return doi if re.fullmatch(r"10\.\d{4,9}/\S+", doi) else None
+
+
+def _language(value: Any) -> str | None:
+    text = (_text(value) or "").strip()
+    tag = LANGUAGE_NAMES.get(text.lower(), text)
+    return tag if re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", tag) else None
+
+
 def unique_id(ref: dict[str, Any], taken: Iterable[str]) -> str:
-    """'doe-2013' from the first author (or publisher, or title word) and the year."""
-    who = ref.get("author") or ref.get("publisher") or ref.get("title") or "source"
-    word = _slug(re.split(r"[,;]", who)[0].split()[-1] if ref.get("author") else who.split()[0])
+    """'doe-2013' from the first author's family name, or 'who-2023' from an organisation
+    (else the publisher, else the title's first word), and the year."""
+    authors = ref.get("authors") or []
+    if authors and authors[0].get("family"):
+        word = _slug(authors[0]["family"])
+    elif authors or ref.get("publisher"):
+        word = organisation_id(authors[0]["literal"] if authors else ref["publisher"])
+    else:
+        word = _slug((ref.get("title") or "source").split()[0])
     year = (ref.get("published") or "")[:4]
     base = "-".join(p for p in (word or "source", year) if p)
     taken = set(taken)
@@ -210,6 +317,22 @@ def unique_id(ref: dict[str, Any], taken: Iterable[str]) -> str:
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
     return candidate
+
+
+_MINOR_WORDS = {"of", "the", "for", "and", "on", "in", "de", "la", "le", "des", "du", "und", "für"}
+
+
+def organisation_id(name: str) -> str:
+    """An organisation's short name: its acronym where it shows one ('RAND Corporation',
+    'World Health Organization (WHO)'), the initials of a name of three words or more
+    ('World Health Organization' → 'who'), else the name itself."""
+    acronyms = re.findall(r"\b[A-Z][A-Z0-9&]+\b", name)
+    if acronyms:
+        return _slug(acronyms[-1])
+    words = [w for w in re.findall(r"[\w-]+", name) if w.lower() not in _MINOR_WORDS]
+    if len(words) >= 3:
+        return _slug("".join(w[0] for w in words))
+    return _slug(name)
 
 
 def _slug(text: str) -> str:
@@ -233,6 +356,19 @@ def _key(value: Any) -> str:
     return re.sub(r"\W+", "", str(value or "").casefold())
 
 
+class _Name(dict[str, str]):
+    """An author, written on one line: `- {family: Holm, given: Pia}`."""
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(
+    _Name, lambda dumper, name: dumper.represent_mapping("tag:yaml.org,2002:map", name, True)
+)
+
+
 def _existing(target: Path) -> list[dict[str, Any]]:
     if not target.is_file():
         return []
@@ -247,7 +383,7 @@ def _appended(
     text = target.read_text(encoding="utf-8-sig") if target.is_file() else ""
     if not existing and not text.strip().startswith(("-", "#")) and text.strip():
         text = ""  # a file holding an empty flow list, `[]`
-    block = yaml.safe_dump(entries, sort_keys=False, allow_unicode=True, width=100)
+    block = yaml.dump(entries, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     block = re.sub(
         r"^(- id: .*)$",
         r"\1\n  # reliability: A–F — grade this source before building",
