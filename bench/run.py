@@ -140,12 +140,14 @@ def markdown(content: Path, folder: Path) -> list[Path]:
     from briefgen.content.sections import located_statements
     from briefgen.content.validate import load_content
     from briefgen.render.citations import NoteBook
+    from briefgen.render.i18n import I18n
 
     brief, _ = load_content(content)
     paths = []
     for name, audience in find_audiences(content).items():
         visible = filter_content(brief, audience.config)
-        notes = NoteBook(visible, show_grades=audience.config.show_grades)
+        i18n = I18n(visible.brief.lang)
+        notes = NoteBook(visible, i18n, show_grades=audience.config.show_grades)
         lines, footnotes = [f"% {visible.brief.title}", ""], []
         for found in located_statements(visible):
             statement = found.statement
