@@ -127,7 +127,7 @@ def print_html(content: Path, folder: Path) -> list[Path]:
     for name, audience in find_audiences(content).items():
         path = folder / f"{name}.html"
         path.write_text(
-            render_html(filter_content(brief, audience.config), audience, "print"), encoding="utf-8"
+            render_html(filter_content(brief, audience), audience, "print"), encoding="utf-8"
         )
         paths.append(path)
     return paths
@@ -145,7 +145,7 @@ def markdown(content: Path, folder: Path) -> list[Path]:
     brief, _ = load_content(content)
     paths = []
     for name, audience in find_audiences(content).items():
-        visible = filter_content(brief, audience.config)
+        visible = filter_content(brief, audience)
         i18n = I18n(visible.brief.lang)
         notes = NoteBook(visible, i18n, show_grades=audience.config.show_grades)
         lines, footnotes = [f"% {visible.brief.title}", ""], []

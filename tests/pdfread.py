@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,12 @@ import pdfplumber
 
 CALL_MAX_SIZE = 7.0  # footnote calls are set at 6.5 pt, body text at 9.5 pt and up
 NOTE_SIZE = (7.0, 7.6)  # note text is 7.3 pt
+
+
+def pdf_text(path: Path, layout: bool = True) -> str:
+    """The PDF's text as pdftotext gives it: laid out as on the page, or in reading order."""
+    args = ["pdftotext", *(["-layout"] if layout else []), str(path), "-"]
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
 
 
 @dataclass(frozen=True)

@@ -11,16 +11,10 @@ from typing import Any
 import pypdf
 import yaml
 from conftest import ROOT, SAMPLE
-from pdfread import body_text, bookmark_titles, catalog, footnote_marks, info
+from pdfread import body_text, bookmark_titles, catalog, footnote_marks, info, pdf_text
 
 AUDIENCES = ("minister", "analyst", "public")
 RANK = {"PUBLIC": 0, "INTERNAL": 1, "RESTRICTED": 2}
-
-
-def pdf_text(path: Path) -> str:
-    return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
 
 
 def squeeze(text: str) -> str:

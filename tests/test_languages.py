@@ -12,6 +12,7 @@ import pdfplumber
 import pytest
 from babel.messages.pofile import read_po
 from conftest import FIXTURES
+from pdfread import pdf_text
 from typer.testing import CliRunner
 
 from briefgen.build import build
@@ -52,10 +53,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return outs
 
 
-def pdf_text(path: Path) -> str:
-    return subprocess.run(
-        ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
+def reading_text(path: Path) -> str:
+    return pdf_text(path, layout=False)
 
 
 def english_labels(lang: str) -> list[str]:
@@ -82,7 +81,7 @@ def test_no_english_label_is_left(built: dict[str, Path], lang: str) -> None:
         html = (built[lang] / audience / "brief.html").read_text(encoding="utf-8")
         texts = {
             "web page": visible_text(html, figures=True),
-            "PDF": pdf_text(built[lang] / audience / "brief.pdf"),
+            "PDF": reading_text(built[lang] / audience / "brief.pdf"),
         }
         for where, text in texts.items():
             left = [label for label in labels if label in text]
@@ -91,7 +90,7 @@ def test_no_english_label_is_left(built: dict[str, Path], lang: str) -> None:
 
 @pytest.mark.parametrize("lang", list(CATALOGUE))
 def test_dates_quotes_and_notes_are_in_the_language(built: dict[str, Path], lang: str) -> None:
-    text = pdf_text(built[lang] / "analyst" / "brief.pdf")
+    text = reading_text(built[lang] / "analyst" / "brief.pdf")
     html = (built[lang] / "analyst" / "brief.html").read_text(encoding="utf-8")
     for date in DATES[lang]:
         assert date in html, date

@@ -92,7 +92,7 @@ def page_text(document: object, number: int) -> str:
 def public_pdf() -> bytes:
     brief, _ = load_content(SAMPLE)
     audience = find_audiences(SAMPLE)["public"]
-    html = render_html(filter_content(brief, audience.config), audience, "print")
+    html = render_html(filter_content(brief, audience), audience, "print")
     roots: list[Path] = [SAMPLE, *audience.dirs, builtin_templates()]
     source = weasyprint.HTML(
         string=html, base_url=SAMPLE.as_uri() + "/", url_fetcher=ConfinedFetcher(roots)

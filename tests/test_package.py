@@ -72,12 +72,12 @@ def test_brief_templates_come_first_and_can_extend_builtins(brief_dir: Callable[
         encoding="utf-8",
     )
     audience = find_audiences(content)["public"]
-    assert audience.origin == "overridden"
+    assert audience.origin == "overrides public"
     assert audience.dirs[0] == override
     env = make_environment(audience)
     assert env.get_template("brief.html.j2").filename == str(override / "brief.html.j2")
     assert (
-        Path(env.get_template("style.css").filename or "")
+        Path(env.get_template("level-1/style.css").filename or "")
         == builtin_templates() / "public" / "style.css"
     )
 

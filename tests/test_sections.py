@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from briefgen.build import build
 from briefgen.cli import app
 from briefgen.content import sections
-from briefgen.content.models import SourceId, Statements, Strict, Text
+from briefgen.content.models import Group, SourceId, Text
 
 RISKS = """\
 - id: supply
@@ -47,10 +47,9 @@ RISKS_TEMPLATE = """\
 """
 
 
-class Risk(Strict):
+class Risk(Group):
     id: SourceId
     risk: Text
-    statements: Statements
 
 
 @pytest.fixture

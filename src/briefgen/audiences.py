@@ -1,4 +1,10 @@
-"""Audiences: what audience.yaml says, and where each audience's templates are found.
+"""Audiences: what audience.yaml says, where each audience is found, and what it extends.
+
+An audience is a folder of a search path (see templates.search_path): the first
+folder of its name wins. It inherits from the audience it `extends:`, or from
+the one of the same name further down the path that it overrides: templates
+it does not give, settings and labels it does not set, and the stylesheets,
+which cascade (the built-in ones first).
 
 What an audience may see is decided elsewhere, by the clearance filter
 (clearance.py), before any template runs.
@@ -8,18 +14,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, ValidationError
 
-from .content.load import load_yaml
+from .content.load import Document, load_yaml
 from .content.models import Labels, Marking, Strict, Text
 from .content.sections import kinds
-from .errors import ContentError, TemplateError, UsageError, display_path
-from .templates import builtin_templates
+from .errors import BriefgenError, ContentError, TemplateError, UsageError, display_path
+from .templates import Root, search_path
 
 Format = Literal["pdf", "html"]
 FORMATS: tuple[Format, ...] = ("pdf", "html")
+ENTRY_TEMPLATE = "brief.html.j2"
+STYLESHEET = "style.css"
 
 
 def _known_section(name: str) -> str:
@@ -32,6 +40,9 @@ def _known_section(name: str) -> str:
 class AudienceConfig(Strict):
     """audience.yaml."""
 
+    extends: Text | None = Field(
+        None, description="The audience this one inherits from: templates, CSS, settings, labels."
+    )
     title: Text
     clearance: Marking = Field(description="The highest marking this audience may see.")
     sections: Annotated[list[Annotated[str, AfterValidator(_known_section)]], Field(min_length=1)]
@@ -39,6 +50,12 @@ class AudienceConfig(Strict):
     show_grades: bool = Field(False, description="Show Admiralty grades in every note.")
     max_milestones: Annotated[int, Field(ge=1)] | None = Field(
         None, description="Show only the latest N milestones."
+    )
+    max_pages: Annotated[int, Field(ge=1)] | None = Field(
+        None, description="The most pages the PDF may take; more fails the build."
+    )
+    allow_overflow: bool = Field(
+        False, description="Going over max_pages is a warning, not an error."
     )
     timeline: bool = Field(True, description="Draw the milestones as a timeline figure.")
     labels: Labels = Field(
@@ -51,70 +68,191 @@ class AudienceConfig(Strict):
 class Audience:
     name: str
     config: AudienceConfig
-    dirs: tuple[Path, ...]  # template folders, most specific first
-    origin: str  # "built-in", "overridden" or "custom"
+    dirs: tuple[Path, ...]  # its folder, then those of each audience it inherits from
+    root: Root  # where it was found
+    lineage: tuple[str, ...] = ()  # the name of the audience of each of `dirs`
+
+    @property
+    def parent(self) -> str | None:
+        """The audience it inherits from, if any."""
+        return self.lineage[1] if len(self.lineage) > 1 else None
+
+    @property
+    def origin(self) -> str:
+        """Where the audience comes from, for `briefgen audiences`."""
+        if self.root.builtin:
+            return "built-in"
+        if self.parent == self.name:
+            return f"overrides {self.name}"
+        return f"extends {self.parent}" if self.parent else "custom"
+
+    @property
+    def stylesheets(self) -> list[int]:
+        """The levels of `dirs` holding a style.css, the most general first: each
+        stylesheet comes after, and so can override, those it inherits."""
+        levels = range(len(self.dirs) - 1, -1, -1)
+        return [i for i in levels if (self.dirs[i] / STYLESHEET).is_file()]
 
 
-def find_audiences(content_dir: Path) -> dict[str, Audience]:
-    """Every audience: the content's templates/<name>/ first, then the built-in ones."""
-    user_root = content_dir / "templates"
-    builtin_root = builtin_templates()
-    names = sorted({*_audience_dirs(builtin_root), *_audience_dirs(user_root)})
-    return {name: _audience(name, user_root / name, builtin_root / name) for name in names}
+def find_audiences(content_dir: Path, templates: Path | None = None) -> dict[str, Audience]:
+    """Every audience on the search path, each resolved; the first broken one raises."""
+    roots = search_path(content_dir, templates)
+    return {name: resolve(name, roots) for name in audience_names(roots)}
 
 
-def list_audiences(content_dir: Path) -> dict[str, Audience]:
-    """The audiences a brief folder has, for `briefgen audiences`."""
+def audience_names(roots: list[Root]) -> list[str]:
+    names: set[str] = set()
+    for root in roots:
+        if root.folder.is_dir():
+            names |= {
+                p.name
+                for p in root.folder.iterdir()
+                if p.is_dir() and not p.name.startswith(("_", "."))
+            }
+    return sorted(names)
+
+
+@dataclass(frozen=True)
+class Survey:
+    """`briefgen audiences`: the search path, and each audience or what is wrong with it."""
+
+    roots: list[Root]
+    found: dict[str, Audience | BriefgenError]
+
+    @property
+    def broken(self) -> bool:
+        return any(isinstance(a, BriefgenError) for a in self.found.values())
+
+
+def survey_audiences(content_dir: Path, templates: Path | None = None) -> Survey:
+    """Every audience, loaded and its templates compiled, each error kept with its name."""
     if not content_dir.is_dir():
         raise UsageError(f"no brief folder at '{content_dir}'")
-    return find_audiences(content_dir)
+    roots = search_path(content_dir, check_templates_option(templates))
+    found: dict[str, Audience | BriefgenError] = {}
+    for name in audience_names(roots):
+        try:
+            audience = resolve(name, roots)
+            compile_templates(audience)
+            found[name] = audience
+        except BriefgenError as exc:
+            found[name] = exc
+    return Survey(roots, found)
 
 
-def _audience_dirs(root: Path) -> list[str]:
-    if not root.is_dir():
-        return []
-    return [p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))]
+def check_templates_option(templates: Path | None) -> Path | None:
+    if templates is not None and not templates.is_dir():
+        raise UsageError(f"--templates: no folder at '{templates}'")
+    return templates
 
 
-# What an audience needs, from its own folder or the built-in one it overrides.
-AUDIENCE_FILES = ("audience.yaml", "brief.html.j2", "style.css")
+# Resolving one audience ------------------------------------------------------------
 
 
-def _audience(name: str, user_dir: Path, builtin_dir: Path) -> Audience:
-    dirs = tuple(d for d in (user_dir, builtin_dir) if d.is_dir())
-    origin = "overridden" if len(dirs) == 2 else "custom" if dirs[0] == user_dir else "built-in"
-    if origin != "built-in" and not user_dir.resolve().is_relative_to(user_dir.parent.resolve()):
+# The audiences being resolved, outermost first, each with the index of its root.
+Chain = tuple[tuple[str, int], ...]
+
+
+def resolve(name: str, roots: list[Root], start: int = 0, chain: Chain = ()) -> Audience:
+    """The audience `name` as found from roots[start] on, with what it inherits."""
+    index, folder = _locate(name, roots, start, chain)
+    _confined(folder, roots[index].folder)
+    link = (name, index)
+    if link in chain:
+        loop = " → ".join(n for n, _ in (*chain, link))
+        raise TemplateError(f"{display_path(folder)}: audiences extend each other: {loop}")
+    doc = load_yaml(folder / "audience.yaml") if (folder / "audience.yaml").is_file() else None
+    own = doc.data if doc is not None and isinstance(doc.data, dict) else {}
+    parent = _parent(name, own.get("extends"), roots, index, (*chain, link))
+    if doc is None and parent is None:
+        raise TemplateError(f"{display_path(folder)}: audience '{name}' has no audience.yaml")
+    config = _config(own, doc, parent, folder)
+    dirs = (folder, *(parent.dirs if parent else ()))
+    if not any((d / ENTRY_TEMPLATE).is_file() for d in dirs):
         raise TemplateError(
-            f"{display_path(user_dir)}: the audience folder links to "
-            f"{user_dir.resolve()}, outside its templates folder: copy it in"
+            f"{display_path(folder)}: audience '{name}' has no {ENTRY_TEMPLATE}: add one, "
+            "or inherit one with `extends:` in its audience.yaml"
         )
-    for needed in AUDIENCE_FILES:
-        if not any((d / needed).is_file() for d in dirs):
-            raise TemplateError(
-                f"{display_path(dirs[0])}: audience '{name}' has no {needed}: "
-                f"add one{' (it may be empty)' if needed == 'style.css' else ''}"
-            )
-    config_file = next(d / "audience.yaml" for d in dirs if (d / "audience.yaml").is_file())
-    return Audience(name, _read_config(config_file), dirs, origin)
+    lineage = (name, *(parent.lineage if parent else ()))
+    return Audience(name, config, dirs, roots[index], lineage)
 
 
-def _read_config(path: Path) -> AudienceConfig:
-    doc = load_yaml(path)
+def _parent(
+    name: str, extends: Any, roots: list[Root], index: int, chain: Chain
+) -> Audience | None:
+    """What the audience inherits from: the one it `extends:` (itself extended from
+    further down the path), else one of its name further down, which it overrides."""
+    if isinstance(extends, str) and extends:
+        return resolve(extends, roots, index + 1 if extends == name else 0, chain)
+    if any((r.folder / name).is_dir() for r in roots[index + 1 :]):
+        return resolve(name, roots, index + 1, chain)
+    return None
+
+
+def _locate(name: str, roots: list[Root], start: int, chain: Chain) -> tuple[int, Path]:
+    for index in range(start, len(roots)):
+        folder = roots[index].folder / name
+        if folder.is_dir():
+            return index, folder
+    known = audience_names(roots)
+    asked_by = f" (extended by '{chain[-1][0]}')" if chain else ""
+    raise TemplateError(
+        f"no audience '{name}'{asked_by} to extend (known: {', '.join(known)}); "
+        f"looked in {', '.join(display_path(r.folder) for r in roots[start:])}"
+    )
+
+
+def _confined(folder: Path, root: Path) -> None:
+    if not folder.resolve().is_relative_to(root.resolve()):
+        raise TemplateError(
+            f"{display_path(folder)}: the audience folder links to "
+            f"{folder.resolve()}, outside its templates folder: copy it in"
+        )
+
+
+def _config(
+    own: dict[str, Any], doc: Document | None, parent: Audience | None, folder: Path
+) -> AudienceConfig:
+    """The audience's settings: its parent's, with its own on top (labels key by key)."""
+    merged: dict[str, Any] = parent.config.model_dump(exclude_unset=True) if parent else {}
+    merged.pop("extends", None)
+    labels = {**merged.get("labels", {}), **(own.get("labels") or {})}
+    merged.update(own)
+    if labels:
+        merged["labels"] = labels
     try:
-        return AudienceConfig.model_validate(doc.data)
+        return AudienceConfig.model_validate(merged)
     except ValidationError as exc:
         from .content.validate import field_path
 
+        document = doc or load_yaml(folder / "audience.yaml")
         raise ContentError(
             [
-                doc.problem(tuple(e["loc"]), field_path("brief", tuple(e["loc"])), e["msg"])
+                document.problem(tuple(e["loc"]), field_path("brief", tuple(e["loc"])), e["msg"])
                 for e in exc.errors()
             ]
         ) from None
 
 
+def compile_templates(audience: Audience) -> None:
+    """Parse every template of the audience's own folder: a syntax error names its line."""
+    import jinja2
+
+    env = jinja2.Environment(extensions=["jinja2.ext.i18n"])
+    folder = audience.dirs[0]
+    for path in sorted(folder.rglob("*")):
+        if path.suffix not in (".j2", ".css") or not path.is_file():
+            continue
+        try:
+            env.parse(path.read_text(encoding="utf-8"))
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(f"{display_path(path)}:{exc.lineno}: {exc.message}") from None
+        except UnicodeDecodeError:
+            raise TemplateError(f"{display_path(path)}: not UTF-8 text") from None
+
+
 def select_audiences(
-    found: dict[str, Audience], names: list[str] | None, content_dir: Path
+    found: dict[str, Audience], names: list[str] | None, roots: list[Root]
 ) -> list[Audience]:
     """The audiences named on the command line (all when none are); unknown names → UsageError."""
     if not names:
@@ -123,6 +261,6 @@ def select_audiences(
     if unknown:
         raise UsageError(
             f"unknown audience '{unknown[0]}' (found: {', '.join(found) or 'none'}; "
-            f"looked in {content_dir / 'templates'} and {builtin_templates()})"
+            f"looked in {', '.join(display_path(r.folder) for r in roots)})"
         )
     return [found[n] for n in dict.fromkeys(names)]

@@ -11,9 +11,10 @@ import traceback
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from .__main__ import INTERRUPTED
 from .errors import BriefgenError, Interrupted, display_path
@@ -34,6 +35,23 @@ sources_app = typer.Typer(
 )
 app.add_typer(sources_app, name="sources")
 
+
+class _ListByDefault(TyperGroup):
+    """`briefgen audiences [DIR]` lists: a first word that is no subcommand goes to `list`."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
+            args = ["list", *args]
+        return super().parse_args(ctx, args)
+
+
+audiences_app = typer.Typer(
+    cls=_ListByDefault,
+    help="List the audiences (where each is found, what it extends) or scaffold one.",
+    rich_markup_mode=None,
+)
+app.add_typer(audiences_app, name="audiences")
+
 T = TypeVar("T")
 
 
@@ -49,6 +67,13 @@ class ReportFormat(str, Enum):
 
 
 ContentDir = Annotated[Path, typer.Argument(help="The brief folder (holding brief.yaml).")]
+TemplatesDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--templates",
+        help="A folder of audiences, searched before the brief's templates/ and the built-ins.",
+    ),
+]
 
 
 @app.callback()
@@ -57,7 +82,15 @@ def _main(
         bool, typer.Option("--debug", help="Show a traceback for unexpected errors.")
     ] = False,
 ) -> None:
-    """The --debug flag is read where errors are reported, from the command's context."""
+    """Options of every command, kept for where errors are reported."""
+    _options.debug = debug
+
+
+class _Options:
+    debug = False
+
+
+_options = _Options()
 
 
 @app.command(short_help="Build the PDF and web page of every audience.")
@@ -72,6 +105,7 @@ def build(
         typer.Option("--format", "-f", help="Build only this format (repeatable)."),
     ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="The output folder.")] = Path("build"),
+    templates: TemplatesDir = None,
     force: Annotated[
         bool, typer.Option("--force", help="Rebuild even what is up to date.")
     ] = False,
@@ -101,6 +135,7 @@ def build(
                 audiences=audience,
                 formats=[f.value for f in format or []],
                 out_dir=out,
+                templates=templates,
                 force=force,
                 strict=strict,
                 jobs=jobs,
@@ -126,12 +161,13 @@ def check(
         ReportFormat, typer.Option("--format", "-f", help="How to report findings.")
     ] = ReportFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
+    templates: TemplatesDir = None,
 ) -> None:
     """Validate the brief, verify every quote against its snapshot, and lint it."""
     from .check import check as run_check
     from .check import failed, report
 
-    findings = _run(lambda: run_check(content_dir, snapshots))
+    findings = _run(lambda: run_check(content_dir, snapshots, templates))
     colour = format is ReportFormat.text and sys.stdout.isatty()
     typer.echo(report(findings, format.value, colour), nl=False)
     if failed(findings, strict):
@@ -160,11 +196,12 @@ def serve(
     port: Annotated[
         int, typer.Option(min=0, max=65535, help="The port on 127.0.0.1 (0: any free one).")
     ] = 8000,
+    templates: TemplatesDir = None,
 ) -> None:
     """Preview an audience's web page on localhost, rebuilt and reloaded on every change."""
     from .tools.serve import serve as run_serve
 
-    _run(lambda: run_serve(content_dir, audience, port))
+    _run(lambda: run_serve(content_dir, audience, port, templates))
 
 
 @sources_app.command("import", short_help="Append sources from a Zotero or Mendeley export.")
@@ -211,22 +248,57 @@ def schema(
         typer.echo(f"wrote {display_path(path)}")
 
 
-@app.command(short_help="List the audiences, their clearance and origin.")
-def audiences(content_dir: ContentDir = Path("content")) -> None:
-    """List the audiences found, their clearance and where each comes from."""
-    from .audiences import list_audiences
+@audiences_app.command("list", short_help="List the audiences and check each (the default).")
+def list_audiences(
+    content_dir: ContentDir = Path("content"), templates: TemplatesDir = None
+) -> None:
+    """Print where audiences are looked up, then each audience found: its clearance, where
+    it comes from and what it extends. Each is loaded and its templates compiled; what
+    is wrong with one is named, and the command then exits 1."""
+    from .audiences import survey_audiences
 
-    for name, found in _run(lambda: list_audiences(content_dir)).items():
+    survey = _run(lambda: survey_audiences(content_dir, templates))
+    typer.echo("looked up in this order:")
+    for root in survey.roots:
+        state = "" if root.folder.is_dir() else " (none)"
+        typer.echo(f"  {root.label:<28} {display_path(root.folder)}{state}")
+    for name, found in survey.found.items():
+        if isinstance(found, BriefgenError):
+            for i, line in enumerate(found.lines()):
+                typer.echo(f"{name if i == 0 else '':<12} error: {line}", err=True)
+            continue
         where = display_path(found.dirs[0])
-        typer.echo(f"{name:<12} {found.config.clearance:<11} {found.origin:<11} {where}")
+        typer.echo(f"{name:<12} {found.config.clearance:<11} {found.origin:<20} {where}")
+    if survey.broken:
+        raise typer.Exit(1)
+
+
+@audiences_app.command("new", short_help="Scaffold an audience that extends another.")
+def new_audience(
+    name: Annotated[str, typer.Argument(help="The new audience's name (a folder name).")],
+    content_dir: ContentDir = Path("content"),
+    base: Annotated[
+        str, typer.Option("--from", help="The audience it extends, e.g. public.")
+    ] = "public",
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            "--templates",
+            help="Where to put it (default: templates/ beside the brief folder).",
+        ),
+    ] = None,
+) -> None:
+    """Scaffold templates/NAME: an audience.yaml that extends another audience, one
+    commented template block and an empty style.css. It builds as it is."""
+    from .tools.scaffold_audience import new_audience as run_new
+
+    for path in _run(lambda: run_new(name, base, content_dir, templates)):
+        typer.echo(f"wrote {display_path(path)}")
 
 
 def _debug() -> bool:
-    """Whether --debug was given: a parameter of the root command's context."""
-    import click
-
-    context = click.get_current_context(silent=True)
-    return bool(context and context.find_root().params.get("debug"))
+    """Whether --debug was given to this invocation."""
+    return _options.debug
 
 
 def _run(action: Callable[[], T]) -> T:

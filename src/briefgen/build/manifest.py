@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem
-from ..templates import builtin_templates
+from ..templates import search_path
 
 MANIFEST = ".briefgen-manifest.json"
 TOOLS = (
@@ -78,7 +78,11 @@ def manifest_bytes(manifest: dict[str, Any]) -> bytes:
 
 
 def tree_key(
-    content_dir: Path, out_dir: Path, audiences: Sequence[str] | None, formats: Sequence[str] | None
+    content_dir: Path,
+    out_dir: Path,
+    audiences: Sequence[str] | None,
+    formats: Sequence[str] | None,
+    templates: Path | None = None,
 ) -> str:
     """A hash of every file a build of this selection could read, the tool
     versions and SOURCE_DATE_EPOCH."""
@@ -90,7 +94,9 @@ def tree_key(
         os.environ.get("SOURCE_DATE_EPOCH", ""),
     ):
         digest.update(part.encode() + b"\0")
-    for root in (content_dir, builtin_templates()):
+    roots = [content_dir, *(r.folder for r in search_path(content_dir, templates))]
+    for root in dict.fromkeys(roots):
+        digest.update(str(root).encode() + b"\0")
         hash_files(digest, root, skip=out_dir)
     return digest.hexdigest()
 

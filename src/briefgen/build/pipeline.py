@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import Problem, StrictError, UsageError
+from ..errors import ContentError, Problem, StrictError, UsageError
 from .lock import output_lock
 
 # Nothing heavier loads before an up-to-date build has returned: the content's
@@ -49,6 +49,7 @@ def build(
     audiences: Sequence[str] | None = None,
     formats: Sequence[str] | None = None,
     out_dir: Path = Path("build"),
+    templates: Path | None = None,
     force: bool = False,
     strict: bool = False,
     jobs: int | None = None,
@@ -66,7 +67,9 @@ def build(
             f"no brief folder at '{content_dir}': name the folder holding "
             "brief.yaml (or run 'briefgen new DIR')"
         )
-    tree = tree_key(content_dir, out_dir, audiences, formats)
+    if templates is not None and not templates.is_dir():
+        raise UsageError(f"--templates: no folder at '{templates}'")
+    tree = tree_key(content_dir, out_dir, audiences, formats, templates)
     unchanged = None if force else unchanged_outputs(out_dir, tree)
     if unchanged is not None:  # not a byte changed: nothing to load, nothing to render
         for target in unchanged.targets:
@@ -74,7 +77,7 @@ def build(
                 progress("skipped", target)
         result = BuildResult(skipped=unchanged.targets, warnings=unchanged.warnings)
     else:
-        selection = Selection(audiences, formats, tree)
+        selection = Selection(audiences, formats, templates, tree)
         result = _build(content_dir, selection, out_dir, force, strict, jobs, progress)
     _fail_if_strict(result.warnings, strict)
     result.seconds = time.perf_counter() - started
@@ -87,6 +90,7 @@ class Selection:
 
     audiences: Sequence[str] | None
     formats: Sequence[str] | None
+    templates: Path | None
     tree: str
 
 
@@ -100,14 +104,19 @@ def _build(
     progress: Progress | None,
 ) -> BuildResult:
     from ..audiences import find_audiences, select_audiences
-    from ..content.validate import load_content
+    from ..content.validate import load_content, unknown_audiences
+    from ..templates import search_path
     from .make import render_all
     from .plan import is_current, plan, stale_outputs
     from .write import remove_own_temporaries, write_outputs
 
-    content, _ = load_content(content_dir)
-    found = find_audiences(content_dir)
-    selected = select_audiences(found, list(selection.audiences or []), content_dir)
+    content, documents = load_content(content_dir)
+    found = find_audiences(content_dir, selection.templates)
+    problems = unknown_audiences(content, documents, list(found))
+    if problems:
+        raise ContentError(problems)
+    roots = search_path(content_dir, selection.templates)
+    selected = select_audiences(found, list(selection.audiences or []), roots)
     result = BuildResult()
     with output_lock(out_dir):
         remove_own_temporaries(out_dir)

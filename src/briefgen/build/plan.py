@@ -43,7 +43,7 @@ def plan(
 
     jobs = []
     for audience in audiences:
-        visible = filter_content(content, audience.config)
+        visible = filter_content(content, audience)
         for fmt in audience.config.formats:
             if formats and fmt not in formats:
                 continue
@@ -115,7 +115,7 @@ def stale_outputs(
         if audience is None or fmt not in audience.config.formats:
             why = "its audience or format no longer exists"
         else:
-            visible = filter_content(content, audience.config)
+            visible = filter_content(content, audience)
             if entry.get("inputs") == input_key(visible, audience, fmt):
                 continue
             why = "the content changed since it was built"

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from ..audiences import Audience, find_audiences
+from ..audiences import Audience, check_templates_option, find_audiences
 from ..content.load import Document
 from ..content.models import Content, Statement
 from ..content.sections import all_statements, located_statements
-from ..content.validate import field_path, load_content
+from ..content.validate import field_path, load_content, unknown_audiences
 from ..errors import (
     BriefgenError,
     ContentError,
@@ -71,7 +71,9 @@ class Review:
         return self.documents[key].problem(loc, field_path(key, loc), message, code=code)
 
 
-def check(content_dir: Path, snapshots: Path | None = None) -> list[Finding]:
+def check(
+    content_dir: Path, snapshots: Path | None = None, templates: Path | None = None
+) -> list[Finding]:
     """Every finding for a brief folder, schema errors included, in file and line order.
 
     Whatever `build` would refuse, `check` finds: it also loads every audience
@@ -81,6 +83,7 @@ def check(content_dir: Path, snapshots: Path | None = None) -> list[Finding]:
         raise UsageError(f"no brief folder at '{content_dir}'")
     if snapshots is not None and not snapshots.is_dir():
         raise UsageError(f"no snapshot folder at '{snapshots}'")
+    check_templates_option(templates)
     try:
         content, documents = load_content(content_dir)
     except ContentError as exc:
@@ -91,9 +94,12 @@ def check(content_dir: Path, snapshots: Path | None = None) -> list[Finding]:
         snapshot_dir, problem = default_snapshots(content_dir)
         findings += [Finding("error", problem)] if problem else []
     try:
-        audiences = find_audiences(content_dir)
+        audiences = find_audiences(content_dir, templates)
     except (ContentError, TemplateError) as exc:
         return sorted_findings([*findings, *(Finding("error", p) for p in problems_of(exc))])
+    unknown = unknown_audiences(content, documents, list(audiences))
+    if unknown:
+        return sorted_findings([*findings, *(Finding("error", p) for p in unknown)])
     review = Review(content, documents, snapshot_dir, audiences, snapshots_refused=bool(findings))
     findings += [f for lint in LINTS for f in lint(review)]
     return sorted_findings(findings)
@@ -358,21 +364,25 @@ def accessed_before_published(review: Review) -> Iterator[Finding]:
 
 
 def invisible_statements(review: Review) -> Iterator[Finding]:
-    """A statement that no audience shows: above every clearance of the audiences that
-    show its section, or in a section no audience has."""
+    """A statement that no audience shows, from clearance, sections and `audiences`
+    together: in a section no audience (it is aimed at) has, or above the clearance of
+    every one that has it."""
     from ..clearance import visible
 
     default = review.content.brief.marking
     for found in located_statements(review.content):
         section, statement = found.section, found.statement
-        readers = [a for a in review.audiences.values() if section in a.config.sections]
+        aimed = [a for a in review.audiences.values() if a.name in (found.audiences or [a.name])]
+        readers = [a for a in aimed if section in a.config.sections]
         if any(visible(statement, default, a.config.clearance) for a in readers):
             continue
         marking = statement.marking or default
+        names = ", ".join(found.audiences or [])
+        who = f"of the audiences it is aimed at ({names}), none" if names else "no audience"
         why = (
-            f"no audience shows the {section} section"
+            f"{who} shows the {section} section"
             if not readers
-            else f"it is {marking} and no audience that shows {section} is cleared for that"
+            else f"it is {marking} and {who} that shows {section} is cleared for that"
         )
         yield Finding(
             "warning",
@@ -396,7 +406,7 @@ def audience_pages(review: Review) -> Iterator[Finding]:
 
     reported: set[str] = set()
     for audience in review.audiences.values():
-        visible_content = filter_content(review.content, audience.config)
+        visible_content = filter_content(review.content, audience)
         for medium in ("web", "print"):
             try:
                 html = render_html(visible_content, audience, medium)

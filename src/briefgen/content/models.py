@@ -148,6 +148,18 @@ CitationItem = Annotated[
 ]
 
 
+# The audiences a statement is aimed at, by name (the folder of each): it is shown to
+# those alone, if their clearance allows. Checked against the audiences found.
+AudienceName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+AudienceNames = Annotated[
+    list[AudienceName],
+    Field(
+        min_length=1,
+        description="Show only to these audiences (and only where clearance allows).",
+    ),
+]
+
+
 class Statement(Strict):
     """One sourced claim: the unit every part of a brief is made of."""
 
@@ -161,9 +173,19 @@ class Statement(Strict):
     marking: OptionalMarking = Field(
         None, description="Handling marking; overrides the brief's default."
     )
+    audiences: AudienceNames | None = None
 
 
 Statements = Annotated[list[Statement], Field(min_length=1)]
+
+
+class Group(Strict):
+    """An item of a section, made of statements: what they share."""
+
+    statements: Statements
+    audiences: AudienceNames | None = Field(
+        None, description="The audiences its statements are shown to, unless one says otherwise."
+    )
 
 
 # CSL's markup for a span of a title kept as written, whatever case the style sets:
@@ -336,31 +358,27 @@ class Source(Strict):
         return self
 
 
-class Section(Strict):
+class Section(Group):
     heading: Text
-    statements: Statements
 
 
-class Milestone(Strict):
+class Milestone(Group):
     date: PartialDate
     title: Text
-    statements: Statements
 
 
 Status = Literal["proposed", "active", "expanding", "stalled", "concluded"]
 
 
-class CooperationArea(Strict):
+class CooperationArea(Group):
     id: SourceId
     area: Text
     status: Status
-    statements: Statements
 
 
-class Question(Strict):
+class Question(Group):
     id: SourceId
     question: Text
-    statements: Statements
 
 
 class Content(BaseModel):

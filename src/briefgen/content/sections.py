@@ -13,9 +13,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel
-
-from .models import Brief, Content, CooperationArea, Milestone, Question, Section, Source, Statement
+from .models import (
+    Brief,
+    Content,
+    CooperationArea,
+    Group,
+    Milestone,
+    Question,
+    Section,
+    Source,
+    Statement,
+)
 
 Loc = tuple[str | int, ...]
 
@@ -26,7 +34,7 @@ class SectionKind:
 
     name: str
     heading: str  # the default heading
-    item: type[BaseModel] | None = None  # the model of one item of `<name>.yaml`
+    item: type[Group] | None = None  # the model of one item of `<name>.yaml`
     ids: bool = False  # items have an `id`, unique within the file
     order: Callable[[Any], Any] | None = None  # sort key of the items, as readers see them
 
@@ -112,6 +120,12 @@ class Located:
     file: str
     loc: Loc
     statement: Statement
+    item_audiences: list[str] | None = None  # its item's `audiences`, the default
+
+    @property
+    def audiences(self) -> list[str] | None:
+        """The audiences it is aimed at (None: every one)."""
+        return self.statement.audiences or self.item_audiences
 
 
 def located_statements(content: Content) -> Iterator[Located]:
@@ -121,7 +135,7 @@ def located_statements(content: Content) -> Iterator[Located]:
     for k in with_items():
         for i, item in enumerate(content.items(k.name)):
             for j, statement in enumerate(item.statements):
-                yield Located(k.name, k.name, (i, "statements", j), statement)
+                yield Located(k.name, k.name, (i, "statements", j), statement, item.audiences)
 
 
 def all_statements(content: Content) -> list[Statement]:

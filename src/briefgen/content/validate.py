@@ -126,6 +126,8 @@ def _message(loc: Loc, err: ErrorDetails) -> str:
         return f"expected a list of items, each starting with '- ' (got {_shown(err.get('input'))})"
     if kind == "too_short" and loc and loc[-1] == "sources":
         return "no source given: every statement needs at least one source id"
+    if kind == "too_short" and loc and loc[-1] == "audiences":
+        return "an empty list shows it to no one: name an audience, or leave audiences out"
     if kind == "too_short" and loc and loc[-1] == "statements":
         return "no statements: add at least one sourced statement"
     if kind == "string_pattern_mismatch" and loc and loc[-1] in ("id", "source"):
@@ -215,6 +217,32 @@ def cross_check(content: Content, documents: dict[str, Document]) -> list[Proble
                         field_path(found.file, cite_loc),
                         f"unknown source '{citation.source}' ({_known(known, citation.source)})",
                         code="unknown-source",
+                    )
+                )
+    return problems
+
+
+def unknown_audiences(
+    content: Content, documents: dict[str, Document], known: list[str]
+) -> list[Problem]:
+    """Every `audiences:` name that no audience on the search path has."""
+    named: list[tuple[str, Loc, list[str]]] = []
+    for kind in with_items():
+        for i, item in enumerate(content.items(kind.name)):
+            named.append((kind.name, (i, "audiences"), item.audiences or []))
+    for found in located_statements(content):
+        named.append((found.file, (*found.loc, "audiences"), found.statement.audiences or []))
+    problems = []
+    for file, loc, names in named:
+        for k, name in enumerate(names):
+            if name not in known:
+                problems.append(
+                    documents[file].problem(
+                        (*loc, k),
+                        field_path(file, (*loc, k)),
+                        f"unknown audience '{name}' ({_known(known, name)}): name an audience "
+                        "folder, or add one with 'briefgen audiences new'",
+                        code="unknown-audience",
                     )
                 )
     return problems

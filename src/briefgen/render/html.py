@@ -43,24 +43,29 @@ _EMPHASIS = re.compile(r"\*(?=\S)([^*\n]+?)(?<=\S)\*")
 
 
 def make_environment(audience: Audience) -> SandboxedEnvironment:
-    """Templates most specific first: the brief's own, the built-in audience, the shared parts.
+    """Templates most specific first: the audience's own, those of the audiences it
+    inherits from, the shared parts.
 
-    `builtin/<audience>/...` reaches a built-in template even when an override
-    of the same name exists, so an override can extend the original.
+    `<audience>/brief.html.j2` reaches the template of an audience it inherits from
+    (for an override, the one it overrides), and `builtin/<audience>/…` a built-in
+    one, so a template can extend the one it replaces. `level-<i>/…` reaches the
+    i-th folder of the chain: the stylesheets cascade through it.
     """
-    return _environment(audience.dirs)
+    return _environment(audience.dirs, audience.lineage)
 
 
 # One environment per template set, so each template is compiled once a
 # process, not once per output; Jinja reloads a template whose file changed.
 @functools.lru_cache(maxsize=32)
-def _environment(dirs: tuple[Path, ...]) -> SandboxedEnvironment:
+def _environment(dirs: tuple[Path, ...], lineage: tuple[str, ...]) -> SandboxedEnvironment:
     builtin = builtin_templates()
+    by_name = {name: ConfinedLoader(d) for name, d in zip(lineage[1:], dirs[1:], strict=True)}
+    levels = {f"level-{i}": ConfinedLoader(d) for i, d in enumerate(dirs)}
     loader = jinja2.ChoiceLoader(
         [
             *(ConfinedLoader(d) for d in dirs),
             ConfinedLoader(builtin / "_common"),
-            jinja2.PrefixLoader({"builtin": ConfinedLoader(builtin)}),
+            jinja2.PrefixLoader({**by_name, **levels, "builtin": ConfinedLoader(builtin)}),
         ]
     )
     # Sandboxed: templates in a brief folder are content from many hands.
@@ -277,6 +282,7 @@ def render_html(content: Content, audience: Audience, medium: Medium) -> str:
         "content": content,
         "audience": {"name": audience.name, **audience.config.model_dump()},
         "sections": audience.config.sections,
+        "stylesheets": [f"level-{i}/style.css" for i in audience.stylesheets],
         "section_heading": heading,
         "around": around,
         "portion_key": portion_key,

@@ -14,12 +14,12 @@ from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from ..audiences import find_audiences, select_audiences
+from ..audiences import check_templates_option, find_audiences, select_audiences
 from ..clearance import filter_content
 from ..content.validate import load_content
 from ..errors import BriefgenError, UsageError
 from ..render.html import check_loads, render_html
-from ..templates import builtin_templates
+from ..templates import Root, search_path
 
 RELOAD = """<script>
 /* briefgen serve: reload when the brief changes (preview only, not in built pages). */
@@ -36,8 +36,11 @@ RELOAD = """<script>
 class Preview:
     """The current page and a version number that changes with every rebuild."""
 
-    def __init__(self, content_dir: Path, audience: str | None) -> None:
+    def __init__(
+        self, content_dir: Path, audience: str | None, templates: Path | None = None
+    ) -> None:
         self.content_dir = content_dir
+        self.templates = templates
         self.audience = audience
         self.version = 0
         self.page = b""
@@ -60,12 +63,16 @@ class Preview:
 
     def _render(self) -> str:
         content, _ = load_content(self.content_dir)
-        found = find_audiences(self.content_dir)
+        found = find_audiences(self.content_dir, self.templates)
         name = self.audience or ("public" if "public" in found else next(iter(found)))
-        (audience,) = select_audiences(found, [name], self.content_dir)
-        html = render_html(filter_content(content, audience.config), audience, "web")
+        (audience,) = select_audiences(found, [name], self.roots)
+        html = render_html(filter_content(content, audience), audience, "web")
         check_loads(html, audience, "web")  # the preview holds to the rules of the build
         return html
+
+    @property
+    def roots(self) -> list[Root]:
+        return search_path(self.content_dir, self.templates)
 
     def snapshot(self) -> tuple[int, bytes]:
         with self._lock:
@@ -111,7 +118,7 @@ def make_server(preview: Preview, port: int) -> ThreadingHTTPServer:
 def watch(preview: Preview, stop: threading.Event, ready: threading.Event) -> None:
     from watchfiles import watch as watch_files
 
-    folders = [preview.content_dir, builtin_templates()]
+    folders = [preview.content_dir, *(r.folder for r in preview.roots if r.folder.is_dir())]
     # yield_on_timeout: the first (empty) batch says the watches are in place.
     for changes in watch_files(
         *folders,
@@ -126,13 +133,17 @@ def watch(preview: Preview, stop: threading.Event, ready: threading.Event) -> No
             preview.rebuild()
 
 
-def serve(content_dir: Path, audience: str | None, port: int) -> None:
+def serve(
+    content_dir: Path, audience: str | None, port: int, templates: Path | None = None
+) -> None:
     """Serve until interrupted."""
     if not content_dir.is_dir():
         raise UsageError(f"no brief folder at '{content_dir}'")
+    check_templates_option(templates)
+    roots = search_path(content_dir, templates)
     if audience is not None:
-        select_audiences(find_audiences(content_dir), [audience], content_dir)
-    preview = Preview(content_dir, audience)
+        select_audiences(find_audiences(content_dir, templates), [audience], roots)
+    preview = Preview(content_dir, audience, templates)
     try:
         server = make_server(preview, port)
     except OSError as exc:

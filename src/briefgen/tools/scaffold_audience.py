@@ -1,0 +1,62 @@
+"""briefgen audiences new: an audience that extends another, ready to build and to edit."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..audiences import check_templates_option, find_audiences
+from ..build.write import write_outputs
+from ..errors import UsageError, display_path
+
+_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+
+AUDIENCE_YAML = """\
+# The {name} audience: everything as in '{base}' (templates, stylesheet, settings,
+# labels), except what this file, the templates and style.css beside it change.
+extends: {base}
+title: {title}
+# clearance: PUBLIC          # the highest marking it may see
+# sections: [summary, milestones, questions]
+# max_pages: 2               # a longer PDF fails the build (allow_overflow: true warns)
+# labels:
+#   section-summary: Key points
+"""
+
+TEMPLATE = """\
+{{#- The {name} page: {base}'s, with the blocks overridden here. -#}}
+{{% extends "{base}/brief.html.j2" %}}
+{{#- The line above the title; uncomment to change it:
+{{% block kicker %}}{{{{ audience.title }}}}{{% endblock %}}
+-#}}
+"""
+
+STYLESHEET = """\
+/* The {name} audience's rules: they come after the built-in stylesheet and {base}'s,
+   so a rule here adds to them or overrides one. */
+"""
+
+
+def new_audience(name: str, base: str, content_dir: Path, templates: Path | None) -> list[Path]:
+    """Write templates/<name>/ (beside the brief folder, or in `templates`) extending `base`."""
+    if not _NAME.match(name):
+        raise UsageError(f"'{name}' cannot name an audience: use lowercase letters, digits and '-'")
+    if not content_dir.is_dir():
+        raise UsageError(f"no brief folder at '{content_dir}'")
+    check_templates_option(templates)
+    found = find_audiences(content_dir, templates)
+    if base not in found:
+        raise UsageError(f"--from: no audience '{base}' (found: {', '.join(found)})")
+    root = templates or content_dir.absolute().parent / "templates"
+    folder = root / name
+    if folder.exists():
+        raise UsageError(f"'{display_path(folder)}' exists already: choose another name")
+    title = name.replace("-", " ").capitalize() + " brief"
+    values = {"name": name, "base": base, "title": title}
+    files = {
+        folder / "audience.yaml": AUDIENCE_YAML.format(**values),
+        folder / "brief.html.j2": TEMPLATE.format(**values),
+        folder / "style.css": STYLESHEET.format(**values),
+    }
+    write_outputs({path: text.encode("utf-8") for path, text in files.items()})
+    return list(files)
