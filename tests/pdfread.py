@@ -131,3 +131,58 @@ def info(path: Path, key: str) -> str:
     metadata = pypdf.PdfReader(path).metadata
     assert metadata is not None
     return str(metadata[key])
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of a page's body (not a running header or footer, not a note)."""
+
+    page: int
+    top: float
+    chars: tuple[dict[str, Any], ...]
+
+    @property
+    def text(self) -> str:
+        out, last = "", None
+        for c in self.chars:
+            if last is not None and c["x0"] - last > 1.5:
+                out += " "
+            out += c["text"]
+            last = c["x1"]
+        return out
+
+    @property
+    def is_heading(self) -> bool:
+        """A heading (the sans face, bold, 10 pt and up) or a caption or column header
+        (small bold capitals)."""
+        bold = all("Inter-Bold" in c["fontname"] for c in self.chars)
+        large = all(c["size"] >= 10 for c in self.chars if c["text"].strip())
+        letters = [c["text"] for c in self.chars if c["text"].isalpha()]
+        capitals = bool(letters) and all(t.isupper() for t in letters)
+        return bold and (large or capitals)
+
+
+def body_lines(path: Path) -> list[list[Line]]:
+    """Each page's body lines, top to bottom: characters larger than notes, between the
+    running header and footer, grouped by their baseline."""
+    pages = []
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages):
+            rows: dict[int, list[dict[str, Any]]] = {}
+            for c in page.chars:
+                if 55 < c["top"] < page.height - 60 and c["size"] > NOTE_SIZE[1]:
+                    rows.setdefault(round(c["bottom"]), []).append(c)
+            merged: list[list[dict[str, Any]]] = []
+            last_key = None
+            for key in sorted(rows):
+                if merged and last_key is not None and key - last_key <= 2:
+                    merged[-1] += rows[key]
+                else:
+                    merged.append(list(rows[key]))
+                last_key = key
+            lines = [
+                Line(number, min(c["top"] for c in row), tuple(sorted(row, key=lambda c: c["x0"])))
+                for row in merged
+            ]
+            pages.append(lines)
+    return pages

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, SAMPLE
 from pdfread import pdf_text
 from typer.testing import CliRunner
 
@@ -264,3 +264,56 @@ def test_an_internal_error_is_one_line_unless_debugging(
     assert result.exit_code == 1
     assert "internal error: RuntimeError: a bug" in result.output
     assert ("Traceback" in result.output) is debug
+
+
+# Page budgets ---------------------------------------------------------------------------
+
+EXTRA_QUESTION = """
+- id: extra-{i}
+  question: Will the partnership reach area {i} of the agenda?
+  statements:
+    - text: The sources say little about this area, and what they say is hedged; the 2013
+        declaration lists it only among the areas the two sides would explore in later talks.
+      sources: [{{source: nato-2013, locator: para 17}}]
+"""
+
+
+def thirty_more_questions(tmp_path: Path) -> Path:
+    content = tmp_path / "brief"
+    shutil.copytree(SAMPLE, content)
+    questions = content / "questions.yaml"
+    extra = "".join(EXTRA_QUESTION.format(i=i) for i in range(30))
+    questions.write_text(questions.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    return content
+
+
+def test_a_minister_note_over_two_pages_fails_with_where_the_pages_go(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    content = thirty_more_questions(tmp_path)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(content), "-a", "minister", "--out", str(out)])
+    assert result.exit_code == 1
+    message = re.search(r"error: .*minister/brief\.pdf: (.*)", result.output)
+    assert message, result.output
+    pages = re.search(r"the minister PDF takes (\d+) pages, over its max_pages of 2\.", message[1])
+    assert pages and int(pages[1]) > 2
+    by_section = re.search(r"Pages by section: questions ([\d.]+), (\w+) [\d.]+, (\w+)", message[1])
+    assert by_section and float(by_section[1]) > 1  # the largest first: where to cut
+    assert {by_section[2], by_section[3]} == {"summary", "milestones"}
+    assert "allow_overflow: true in " in message[1]
+    assert not out.exists() or not list(out.rglob("brief.*"))  # nothing written
+    warned = [f for f in check(content) if f.problem.code == "over-page-budget"]
+    assert warned and "audience 'minister'" in warned[0].problem.message
+
+
+def test_allow_overflow_builds_and_warns(tmp_path: Path, runner: CliRunner) -> None:
+    content = thirty_more_questions(tmp_path)
+    audience(content / "templates" / "minister", "allow_overflow: true\n")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(content), "-a", "minister", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "warning: " in result.output and "over its max_pages of 2" in result.output
+    assert "Kept, as its audience allows" in result.output
+    assert (out / "minister" / "brief.pdf").is_file()
+    assert not [f for f in check(content) if f.problem.code == "over-page-budget"]

@@ -115,3 +115,25 @@ def test_axe_finds_no_serious_violations(
     ]
     assert serious == []
     page.close()
+
+
+def test_a_phone_gets_a_vertical_timeline_it_can_read(browser: Browser, sample_build: Path) -> None:
+    """At 390 px the drawn figure would shrink its labels past reading: it gives way to
+    the list, as a vertical line with each date above its event, in readable type."""
+    page, _ = open_page(browser, sample_build / "public" / "brief.html", width=390)
+    assert not page.locator("figure.timeline").is_visible()
+    items = page.locator(".timeline-list li")
+    assert items.count() > 3
+    for i in range(items.count()):
+        date = items.nth(i).locator("time").bounding_box()
+        event = items.nth(i).locator(".event").bounding_box()
+        assert date and event and date["y"] + date["height"] <= event["y"] + 1  # stacked
+    line = page.evaluate(
+        "getComputedStyle(document.querySelector('.timeline-list')).borderInlineStartWidth"
+    )
+    assert line == "2px"
+    size = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('.timeline-list .event')).fontSize)"
+    )
+    assert size >= 14
+    page.close()

@@ -100,6 +100,17 @@ class Interrupted(BaseException):
     an error of its own (click turns KeyboardInterrupt into "Aborted!", exit 1)."""
 
 
+class PageBudgetError(BriefgenError):
+    """PDFs that take more pages than their audience's max_pages; nothing was written."""
+
+    def __init__(self, messages: list[str]) -> None:
+        self.messages = messages
+        super().__init__("; ".join(messages))
+
+    def lines(self) -> list[str]:
+        return [printable(f"error: {m}") for m in self.messages]
+
+
 class OutputError(BriefgenError):
     """The outputs could not be written; earlier outputs are left as they were."""
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,9 +25,11 @@ class Rendered:
 
     data: bytes
     warnings: tuple[str, ...] = ()
+    pages: int = 0  # of a PDF
+    sections: tuple[tuple[str, float], ...] = ()  # the pages each section of a PDF takes
 
     def with_warnings(self, more: tuple[str, ...]) -> Rendered:
-        return Rendered(self.data, (*self.warnings, *more))
+        return replace(self, warnings=(*self.warnings, *more))
 
 
 def render_all(
@@ -113,9 +115,11 @@ def _layout(print_html: str, audience: Audience) -> Rendered:
     from ..render.pdf import render_pdf  # WeasyPrint loads only when a PDF is made
 
     check_loads(print_html, audience, "print")
-    laid_out = render_pdf(print_html, asset_base(audience), asset_roots(audience))
+    sections = audience.config.sections
+    laid_out = render_pdf(print_html, asset_base(audience), asset_roots(audience), sections)
     engine = [attributed(w, audience) for w in laid_out.engine if not _reported_before(w)]
-    return Rendered(laid_out.pdf, (*laid_out.fixes_missing, *engine))
+    warnings = (*laid_out.fixes_missing, *engine)
+    return Rendered(laid_out.pdf, warnings, laid_out.pages, laid_out.sections)
 
 
 def _reported_before(engine_warning: str) -> bool:

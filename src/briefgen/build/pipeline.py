@@ -106,6 +106,7 @@ def _build(
     from ..audiences import find_audiences, select_audiences
     from ..content.validate import load_content, unknown_audiences
     from ..templates import search_path
+    from .budget import over_budget
     from .make import render_all
     from .plan import is_current, plan, stale_outputs
     from .write import remove_own_temporaries, write_outputs
@@ -131,6 +132,7 @@ def _build(
             else:
                 todo.append(job)
         outputs = render_all(todo, jobs, progress)
+        result.warnings += over_budget(todo, outputs)  # over budget, not allowed: raises
         for job in todo:
             result.warnings += [
                 Problem(job.target, None, None, "", w, "build-warning")

@@ -462,6 +462,39 @@ def _did_you_mean(key: str, keys: frozenset[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+# The most text an A4 page of a brief holds, notes included, in characters: dense
+# 9.5 pt type fills a page with about 4,000 (the minister's note), so an estimate
+# over the budget at 6,000 a page is over it for certain.
+CHARACTERS_PER_PAGE = 6000
+NOTE_CHARACTERS = 80  # a short note; first notes are longer
+
+
+def page_budget(review: Review) -> Iterator[Finding]:
+    """An audience whose text alone already fills more pages than its `max_pages`: an
+    early warning of what the build will refuse, from counting, without a layout."""
+    from ..clearance import filter_content
+
+    for audience in review.audiences.values():
+        limit = audience.config.max_pages
+        if limit is None or audience.config.allow_overflow or "pdf" not in audience.config.formats:
+            continue
+        by_section: dict[str, int] = {}
+        for found in located_statements(filter_content(review.content, audience)):
+            size = len(found.statement.text) + NOTE_CHARACTERS * len(found.statement.sources)
+            by_section[found.section] = by_section.get(found.section, 0) + size
+        pages = sum(by_section.values()) / CHARACTERS_PER_PAGE
+        if pages <= limit:
+            continue
+        largest = sorted(by_section.items(), key=lambda s: -s[1])
+        sizes = ", ".join(f"{name} {size:,}" for name, size in largest)
+        message = (
+            f"audience '{audience.name}': its statements and notes fill at least {pages:.1f} "
+            f"pages, over its max_pages of {limit} (characters by section: {sizes}); "
+            "the build will fail: cut, or allow_overflow: true in its audience.yaml"
+        )
+        yield Finding("warning", Problem(None, None, None, "", message, "over-page-budget"))
+
+
 LINTS: tuple[Callable[[Review], Iterator[Finding]], ...] = (
     quotes,
     unused_sources,
@@ -471,6 +504,7 @@ LINTS: tuple[Callable[[Review], Iterator[Finding]], ...] = (
     duplicate_statements,
     accessed_before_published,
     invisible_statements,
+    page_budget,
     audience_pages,
     language,
 )

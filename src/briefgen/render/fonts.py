@@ -200,3 +200,26 @@ def package_for(characters: str) -> str:
         if pattern.search(characters):
             return f"a font that has them (Debian: {package})"
     return "a font that has them (Debian: fonts-noto-core, fonts-noto-extra)"
+
+
+@functools.cache
+def _advances(font_file: str) -> tuple[dict[int, int], int]:
+    """A shipped font's advance width of each character, and its units per em."""
+    from fontTools.ttLib import TTFont  # WeasyPrint's own dependency
+
+    font = TTFont(builtin_templates() / "_common" / "fonts" / font_file, lazy=True)
+    widths = font["hmtx"].metrics
+    advances = {code: widths[name][0] for code, name in font.getBestCmap().items()}
+    return advances, int(font["head"].unitsPerEm)
+
+
+def width_in_em(text: str, font_file: str = "Inter-Bold.otf") -> float:
+    """How wide `text` is set in a shipped font, in em: each character the font has at its
+    own advance; any other at a full em, as wide (CJK) characters are, which is the most
+    a fallback font gives one."""
+    advances, units = _advances(font_file)
+    return sum(
+        advances[ord(ch)] / units if ord(ch) in advances else 1.0
+        for ch in text
+        if not _invisible(ch)
+    )

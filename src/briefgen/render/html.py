@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import os
 import re
 import sys
-import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
@@ -31,7 +31,7 @@ from ..templates import builtin_templates
 from .assets import print_page_problems, web_page_problems
 from .citations import NoteBook
 from .evidence import citing_statements, strength
-from .fonts import Gap, Place, font_stacks, glyph_gaps
+from .fonts import Gap, Place, font_stacks, glyph_gaps, width_in_em
 from .html5 import visible_text
 from .i18n import I18n
 from .timeline import timeline_svg
@@ -130,18 +130,16 @@ def smart_text(context: Context, text: str) -> str:
     return typeset(text, context["i18n"])
 
 
-def with_note(text: Markup, call: Markup) -> Markup:
-    """The statement with its note call, the last word and the call never split by a line end.
+# WORD JOINER: no line break on either side. It keeps a note call with the word before
+# it; a `white-space: nowrap` span around the two made WeasyPrint break the lines
+# before it at hyphenation points, leaving a fragment ("vis-") on a line of its own.
+WORD_JOINER = "\u2060"
 
-    The last word starts after the last space, or, in text written without spaces
-    (Chinese, Japanese), at its last two characters.
-    """
-    html = str(text)
-    cut = _last_word(html)
-    while cut > 0 and html[cut:].count("</em>") > html[cut:].count("<em>"):
-        cut = _last_word(html, cut - 1)  # never split inside an emphasis
-    joined = Markup('<span class="nobreak">{}{}</span>').format(Markup(html[cut:]), call)
-    return Markup(html[:cut]) + joined
+
+def with_note(text: Markup, call: Markup) -> Markup:
+    """The statement with its note call, never split from its last character by a line
+    end, in any script."""
+    return text + Markup(WORD_JOINER) + call
 
 
 # A statement's closing punctuation, with a closing quote or emphasis after it.
@@ -161,25 +159,6 @@ def with_citation(context: Context, text: Markup, citation: Markup) -> Markup:
         + Markup('{}<span class="citation">{}</span>').format(space, citation)
         + Markup(html[cut:])
     )
-
-
-_TAG_OR_ENTITY = re.compile(r"<[^>]*>|&[#\w]+;")
-
-
-def _last_word(html: str, end: int | None = None) -> int:
-    """Where the last word of `html[:end]` starts: after its last space, or, in a run of
-    wide (CJK) characters, before its last two; never inside a tag or an entity."""
-    end = len(html) if end is None else end
-    space = html.rfind(" ", 0, end)
-    protected = [m.span() for m in _TAG_OR_ENTITY.finditer(html, 0, end)]
-    seen = 0
-    for i in range(end - 1, space, -1):
-        if any(a <= i < b for a, b in protected):
-            continue
-        seen += 1
-        if seen >= 2 and unicodedata.east_asian_width(html[i]) in "WF":
-            return i
-    return space + 1
 
 
 @jinja2.pass_context
@@ -296,6 +275,7 @@ def render_html(content: Content, audience: Audience, medium: Medium) -> str:
         "fonts_url": (builtin_templates() / "_common" / "fonts").resolve().as_uri() + "/",
         "fonts": font_stacks(i18n.locale),
         "timeline": lambda: timeline_svg(content.items("milestones"), i18n),
+        "date_column": lambda milestones: date_column([i18n.date(m.date) for m in milestones]),
         "i18n": i18n,
         "dir": i18n.direction,
         "gettext": i18n.gettext,
@@ -363,6 +343,20 @@ def check_loads(html: str, audience: Audience, medium: Medium) -> None:
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise TemplateError(f"{_culprit(audience, problems[0])}: {problems[0]}{more}")
+
+
+# The milestone list's dates: set in the sans face, bold, at 0.85rem (base.css).
+DATE_SIZE_REM = 0.85
+DATE_GAP_REM = 1.0
+DATE_COLUMN_MAX_REM = 16.0  # past this (a third of the page), a date wraps in its column
+
+
+def date_column(dates: list[str]) -> str:
+    """The width of the milestone list's date column: its longest date, as set, and a
+    gap, so that no date in any language runs into the title beside it."""
+    longest = max((width_in_em(date) for date in dates), default=0.0)
+    rem = min(longest * DATE_SIZE_REM + DATE_GAP_REM, DATE_COLUMN_MAX_REM)
+    return f"{math.ceil(rem * 10) / 10:.1f}rem"
 
 
 def asset_base(audience: Audience) -> Path:

@@ -56,6 +56,9 @@ class LaidOut:
     pdf: bytes
     fixes_missing: list[str] = field(default_factory=list)  # layout fixes that did not apply
     engine: list[str] = field(default_factory=list)  # what WeasyPrint warned about the page
+    pages: int = 0
+    # The height each section takes, in pages, in reading order: for a page budget.
+    sections: tuple[tuple[str, float], ...] = ()
 
 
 class _EngineWarnings(logging.Handler):
@@ -72,26 +75,43 @@ class _EngineWarnings(logging.Handler):
             self.messages.append(message)
 
 
-def render_pdf(html: str, base_dir: Path, roots: Sequence[Path]) -> LaidOut:
+def render_pdf(
+    html: str, base_dir: Path, roots: Sequence[Path], sections: Sequence[str] = ()
+) -> LaidOut:
     """Lay out the print HTML; title, authors, date and language come from its <head>.
 
     Every note must sit on the page of its call. `layout_fixes` stops
     WeasyPrint from moving placed notes on; should a note still stray (or a
     WeasyPrint release leave the fix out), the block holding the first stray
-    call is pushed to the next page and the document laid out again.
+    call is pushed to the next page and the document laid out again. So is a
+    heading left at the foot of a page, which `break-after: avoid` does not
+    prevent when the line after it moves on to keep a note with its call.
     """
     logger = logging.getLogger("weasyprint")
     logger.setLevel(logging.WARNING)
     heard = _EngineWarnings()
     logger.addHandler(heard)
     try:
-        pdf = _lay_out(html, base_dir, roots)
+        pdf, document = _lay_out(html, base_dir, roots)
     finally:
         logger.removeHandler(heard)
-    return LaidOut(pdf, layout_fixes.missing_warnings(), heard.messages)
+    space = section_space(document, sections)
+    return LaidOut(pdf, layout_fixes.missing_warnings(), heard.messages, len(document.pages), space)
 
 
-def _lay_out(html: str, base_dir: Path, roots: Sequence[Path]) -> bytes:
+def section_space(document: Any, sections: Sequence[str]) -> tuple[tuple[str, float], ...]:
+    """How much of the pages each section takes (the elements with those ids), in
+    pages: the height of its part on each page over the page's height, summed."""
+    space: dict[str, float] = {}
+    for page in document.pages:
+        for name in sections:
+            box = page.anchors.get(name)
+            if box is not None:
+                space[name] = space.get(name, 0.0) + (box[3] - box[1]) / page.height
+    return tuple(space.items())
+
+
+def _lay_out(html: str, base_dir: Path, roots: Sequence[Path]) -> tuple[bytes, Any]:
     source = weasyprint.HTML(
         string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=ConfinedFetcher(roots)
     )
@@ -100,10 +120,9 @@ def _lay_out(html: str, base_dir: Path, roots: Sequence[Path]) -> bytes:
         for _ in range(MAX_REPAIRS):
             # One block a page per pass: a later push made needless by an earlier
             # one costs a gap, never a note, and every pass is a full layout.
-            pushed = [
-                push_to_next_page(source.etree_element, note)
-                for note in stray_notes_by_page(document)
-            ]
+            root = source.etree_element
+            pushed = [push_to_next_page(root, note) for note in stray_notes_by_page(document)]
+            pushed += [break_before(block) for block in stranded_headings(document, root)]
             if not any(pushed):
                 break
             document = source.render(**OPTIONS)
@@ -117,7 +136,7 @@ def _lay_out(html: str, base_dir: Path, roots: Sequence[Path]) -> bytes:
     except FatalURLFetchingError as exc:
         raise TemplateError(str(exc)) from None
     assert isinstance(pdf, bytes)
-    return pdf
+    return pdf, document
 
 
 def first_stray_note(document: Any) -> tuple[Any | None, bool]:
@@ -160,13 +179,67 @@ def _note_pages(document: Any) -> tuple[dict[Any, int], dict[Any, int], list[Any
     return call_page, note_page, order
 
 
+def _keeps_with_next(element: Any) -> bool:
+    """A heading, a table's caption, or the line of evidence strength under a heading."""
+    tag = element.tag if isinstance(element.tag, str) else ""
+    return tag in ("h2", "h3", "h4", "caption") or "provenance" in (element.get("class") or "")
+
+
+def stranded_headings(document: Any, root: Any) -> list[Any]:
+    """For each heading whose next element starts on a later page, the block to start on
+    that page instead: the heading, with the headings and captions just before it."""
+    first = _first_pages(document)
+    parents = {child: parent for parent in root.iter() for child in parent}
+    blocks: list[Any] = []
+    for element in root.iter():
+        if not _keeps_with_next(element) or element not in first:
+            continue
+        siblings = list(parents.get(element, []))
+        after = siblings[siblings.index(element) + 1 :] if element in siblings else []
+        following = next((e for e in after if e in first), None)
+        if following is None or first[following] <= first[element]:
+            continue
+        block = parents[element] if element.tag == "caption" else element
+        block = _run_start(block, parents, first, first[element])
+        if block not in blocks:
+            blocks.append(block)
+    return blocks
+
+
+def _run_start(block: Any, parents: dict[Any, Any], first: dict[Any, int], page: int) -> Any:
+    """The first of the headings (and captioned tables) on `page` that lead up to `block`."""
+    siblings = list(parents.get(block, []))
+    index = siblings.index(block) if block in siblings else 0
+    while index > 0:
+        before = siblings[index - 1]
+        if not (_keeps_with_next(before) and first.get(before) == page):
+            break
+        index -= 1
+    return siblings[index] if siblings else block
+
+
+def _first_pages(document: Any) -> dict[Any, int]:
+    """The page each element starts on."""
+    first: dict[Any, int] = {}
+    for number, page in enumerate(document.pages):
+        for box in page._page_box.descendants():
+            if box.element is not None:
+                first.setdefault(box.element, number)
+    return first
+
+
+def break_before(block: Any) -> bool:
+    """Start `block` on a new page; False if it already does."""
+    if "break-before: page" in (block.get("style") or ""):
+        return False
+    block.set("style", f"{block.get('style') or ''}; break-before: page".lstrip("; "))
+    return True
+
+
 def push_to_next_page(root: Any, note: Any) -> bool:
     """Start the block that holds `note`'s call on a new page; False if it already does."""
     parents = {child: parent for parent in root.iter() for child in parent}
     block = parents.get(note)
     while block is not None and block.tag not in BLOCKS:
         block = parents.get(block)
-    if block is None or "break-before: page" in (block.get("style") or ""):
-        return False
-    block.set("style", f"{block.get('style') or ''}; break-before: page".lstrip("; "))
-    return True
+    return block is not None and break_before(block)
