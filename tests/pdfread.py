@@ -114,7 +114,31 @@ def everything_in_pdf(path: Path) -> str:
     reader = pypdf.PdfReader(path)
     info = " ".join(str(v) for v in (reader.metadata or {}).values())
     xmp = catalog(path)["/Metadata"].get_object().get_data().decode()
-    return " ".join([text, info, xmp, *bookmark_titles(path)])
+    return " ".join([text, info, xmp, *bookmark_titles(path), *strings_in(reader)])
+
+
+def strings_in(reader: Any) -> list[str]:
+    """Every string of every object reachable from the trailer: alt texts and other
+    entries of the structure tree, names of destinations, annotations' contents."""
+    import pypdf.generic as g
+
+    found: list[str] = []
+    seen: set[int] = set()
+    stack: list[Any] = [reader.trailer]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, g.IndirectObject):
+            if node.idnum in seen:
+                continue
+            seen.add(node.idnum)
+            node = node.get_object()
+        if isinstance(node, g.TextStringObject | g.ByteStringObject | g.NameObject):
+            found.append(str(node))
+        elif isinstance(node, dict):
+            stack += [*node.keys(), *node.values()]
+        elif isinstance(node, list):
+            stack += node
+    return found
 
 
 def catalog(path: Path) -> Any:

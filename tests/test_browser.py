@@ -137,3 +137,60 @@ def test_a_phone_gets_a_vertical_timeline_it_can_read(browser: Browser, sample_b
     )
     assert size >= 14
     page.close()
+
+
+@pytest.fixture(scope="module")
+def blocks_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A brief with a figure, a long table and a table too wide for a phone."""
+    from blockbrief import write_brief
+
+    from briefgen.build import build
+
+    folder = write_brief(tmp_path_factory.mktemp("blocks") / "brief", seed=3)
+    build(folder, out_dir=folder.parent / "out", audiences=["public"], formats=["html"])
+    return folder.parent / "out" / "public" / "brief.html"
+
+
+def test_figures_and_tables_load_nothing_and_show(
+    browser: Browser, blocks_page: Path, canary_build: Path
+) -> None:
+    for path in (blocks_page, canary_build / "public" / "brief.html"):
+        page, problems = open_page(browser, path)
+        page.wait_for_load_state("networkidle")
+        assert problems == []
+        widths = page.evaluate("[...document.images].map(i => i.naturalWidth)")
+        assert widths and all(w > 0 for w in widths)
+        page.close()
+
+
+def test_a_wide_table_scrolls_in_its_own_box_on_a_phone(
+    browser: Browser, blocks_page: Path
+) -> None:
+    page, _ = open_page(browser, blocks_page, width=390)
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+    box = page.locator("#tab-wide >> xpath=..")
+    assert box.get_attribute("class") == "table-scroll"
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth")  # it scrolls, inside
+    assert box.get_attribute("tabindex") == "0"  # and a keyboard can scroll it
+    page.close()
+
+
+@pytest.mark.parametrize("width", [1200, 390])
+def test_axe_finds_nothing_serious_beside_figures_and_tables(
+    browser: Browser, blocks_page: Path, canary_build: Path, width: int
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    for path in (blocks_page, canary_build / "analyst" / "brief.html"):
+        page, _ = open_page(browser, path, width=width)
+        results = Axe().run(page)
+        serious = [
+            f"{v['id']}: {v['help']}"
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert serious == [], path
+        page.close()

@@ -33,15 +33,25 @@ def sample_statements(audience: str) -> dict[str, list[dict[str, Any]]]:
     default = raw("brief").get("marking", "PUBLIC")
 
     def cleared(statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [
-            s for s in statements if RANK[s.get("marking", default)] <= RANK[config["clearance"]]
-        ]
+        """The statements shown, and each table row shown as a statement of its cells."""
+        shown = []
+        for s in statements:
+            if "table" in s:
+                table = s["table"]
+                rows = [{"text": " ".join(map(str, r["cells"])), **r} for r in table["rows"]]
+                marking = table.get("marking", default)
+                shown += [r for r in rows if RANK[marking] <= RANK[config["clearance"]]]
+            elif "figure" in s:
+                shown.append({"text": s["figure"]["caption"], **s["figure"]})
+            else:
+                shown.append(s)
+        return [s for s in shown if RANK[s.get("marking", default)] <= RANK[config["clearance"]]]
 
     shown: dict[str, list[dict[str, Any]]] = {}
     for section in config["sections"]:
         if section == "summary":
             shown[section] = cleared(raw("brief")["summary"])
-        elif section != "sources":
+        elif section not in ("sources", "references", "glossary"):
             items = [cleared(item["statements"]) for item in raw(section)]
             if section == "milestones" and config.get("max_milestones"):
                 # '2025' reads as "some time in 2025": after every dated day of it.
@@ -53,7 +63,15 @@ def sample_statements(audience: str) -> dict[str, list[dict[str, Any]]]:
 
 
 def visible_statements(audience: str) -> list[str]:
+    """The texts of what stands on sources: statements, figure captions, table rows."""
     return [s["text"] for found in sample_statements(audience).values() for s in found]
+
+
+def spelt_out(text: str) -> str:
+    """Squeezed text with each abbreviation's first use, "Expansion (TERM)", back to "TERM"."""
+    for term, expansion in raw("abbreviations").items():
+        text = text.replace(squeeze(f"{expansion} ({term})"), term)
+    return text
 
 
 def test_every_audience_and_format_is_written(sample_build: Path) -> None:
@@ -64,8 +82,16 @@ def test_every_audience_and_format_is_written(sample_build: Path) -> None:
 
 
 def test_analyst_pdf_holds_every_statement(sample_build: Path) -> None:
-    text = squeeze(body_text(sample_build / "analyst" / "brief.pdf"))
-    missing = [s for s in visible_statements("analyst") if squeeze(s) not in text]
+    text = spelt_out(squeeze(body_text(sample_build / "analyst" / "brief.pdf")))
+    statements = [
+        s["text"]
+        for found in sample_statements("analyst").values()
+        for s in found
+        if "cells" not in s and "image" not in s  # set in the sans face, not body text
+    ]
+    # A cross-reference reads "Table 1": each piece of text around it is there.
+    pieces = [p for s in statements for p in re.split(r"\{(?:fig|tab):[\w-]+\}", s) if p]
+    missing = [p for p in pieces if squeeze(p) not in text]
     assert not missing
 
 
@@ -125,9 +151,17 @@ SECTION_BOOKMARKS = {
         "2. Milestones",
         "3. Areas of cooperation",
         "4. Open questions",
-        "5. Sources and grades",
+        "5. Abbreviations",
+        "6. Sources and grades",
     },
-    "public": {"In brief", "Background", "Timeline", "Areas of cooperation", "Open questions"},
+    "public": {
+        "In brief",
+        "Background",
+        "Timeline",
+        "Areas of cooperation",
+        "Open questions",
+        "Abbreviations",
+    },
 }
 
 

@@ -102,7 +102,8 @@ BAD_URL = """\
         (
             MISSING_SOURCES,
             r"milestones\.yaml:4:7: milestones\[0\]\.statements\[0\]\.sources: "
-            r"'sources' is required: every statement needs at least one source id",
+            r"'sources' is required: every statement, figure and table row needs at least one "
+            r"source id",
         ),
         (
             EMPTY_SOURCES,

@@ -61,7 +61,7 @@ def test_schema_out_writes_one_file_per_content_file(runner: CliRunner, tmp_path
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         f"{name}.schema.json" for name in content_files()
     )
-    assert "Plain text; *emphasis* is the only markup." in (
+    assert "Text with *emphasis*, **strong**, [links](https://…)" in (
         tmp_path / "brief.schema.json"
     ).read_text(encoding="utf-8")
 

@@ -11,49 +11,113 @@ so does a source that no kept statement cites.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from .content.models import MARKING_ORDER, Content, Marking, Statement
-from .content.sections import all_statements, with_items
+from .content.load import Document, Loc
+from .content.markup import references, terms_used
+from .content.models import (
+    MARKING_ORDER,
+    Content,
+    FigureBlock,
+    Handling,
+    Marking,
+    Table,
+    TableBlock,
+)
+from .content.sections import (
+    all_cited,
+    located_blocks,
+    located_cited,
+    marked_texts,
+    reader_texts,
+    with_items,
+)
+from .content.validate import field_path
+from .errors import Problem
+
+H = TypeVar("H", bound=Handling)
 
 if TYPE_CHECKING:
     from .audiences import Audience
 
 
-def visible(statement: Statement, default: Marking, clearance: Marking) -> bool:
-    return MARKING_ORDER[statement.marking or default] <= MARKING_ORDER[clearance]
+def visible(thing: Handling, default: Marking, clearance: Marking) -> bool:
+    return MARKING_ORDER[thing.marking or default] <= MARKING_ORDER[clearance]
 
 
-def aimed_at(statement: Statement, default: list[str] | None, audience: str) -> bool:
-    """Whether the statement is for this audience: its own `audiences`, else its item's."""
-    names = statement.audiences or default
+def aimed_at(thing: Handling, default: list[str] | None, audience: str) -> bool:
+    """Whether it is for this audience: its own `audiences`, else its item's (or table's)."""
+    names = thing.audiences or default
     return names is None or audience in names
 
 
-def filter_content(content: Content, audience: Audience) -> Content:
-    """The content an audience may see: its sections, its clearance, the statements aimed
-    at it, the sources they cite.
+@dataclass(frozen=True)
+class Reader:
+    """Who a filter keeps content for: an audience's name and clearance, and the
+    brief's default marking."""
 
-    Every kept statement carries its marking explicitly, so later stages never
-    look up a default; whom else it was aimed at is dropped.
-    """
-    default = content.brief.marking
-    config = audience.config
+    name: str
+    clearance: Marking
+    default: Marking
 
-    def keep(statements: list[Statement], aimed: list[str] | None = None) -> list[Statement]:
-        return [
-            s.model_copy(update={"marking": s.marking or default, "audiences": None})
-            for s in statements
-            if visible(s, default, config.clearance) and aimed_at(s, aimed, audience.name)
+    def sees(self, thing: Handling, marking: Marking, aimed: list[str] | None) -> bool:
+        return visible(thing, marking, self.clearance) and aimed_at(thing, aimed, self.name)
+
+    def keep(self, blocks: list[Any], aimed: list[str] | None = None) -> list[Any]:
+        """The blocks it sees, each with its marking made explicit and its audiences
+        dropped; of a table, the rows it sees (none: no table)."""
+        kept: list[Any] = []
+        for block in blocks:
+            if isinstance(block, TableBlock):
+                table = self.table(block.table, aimed)
+                kept += [block.model_copy(update={"table": table})] if table else []
+            elif isinstance(block, FigureBlock):
+                if self.sees(block.figure, self.default, aimed):
+                    kept.append(block.model_copy(update={"figure": self.cleared(block.figure)}))
+            elif self.sees(block, self.default, aimed):
+                kept.append(self.cleared(block))
+        return kept
+
+    def table(self, table: Table, aimed: list[str] | None) -> Table | None:
+        if not self.sees(table, self.default, aimed):
+            return None
+        marking, rows_aimed = table.marking or self.default, table.audiences or aimed
+        rows = [
+            self.cleared(row, marking).model_copy(
+                update={"credibility": row.credibility or table.credibility}
+            )
+            for row in table.rows
+            if self.sees(row, marking, rows_aimed)
         ]
+        return self.cleared(table).model_copy(update={"rows": rows}) if rows else None
 
-    summary = keep(content.brief.summary) if "summary" in config.sections else []
+    def cleared(self, thing: H, marking: Marking | None = None) -> H:
+        return thing.model_copy(
+            update={"marking": thing.marking or marking or self.default, "audiences": None}
+        )
+
+
+def filter_content(content: Content, audience: Audience) -> Content:
+    """The content an audience may see: its sections, its clearance, the statements,
+    figures and table rows aimed at it, the sources they cite.
+
+    Everything kept carries its marking explicitly, so later stages never look up
+    a default; whom else it was aimed at is dropped.
+    """
+    config = audience.config
+    reader = Reader(audience.name, config.clearance, content.brief.marking)
+    summary = reader.keep(content.brief.summary) if "summary" in config.sections else []
     sections: dict[str, list[Any]] = {}
     for kind in with_items():
         items = content.items(kind.name) if kind.name in config.sections else []
         kept = [
             item.model_copy(
-                update={"statements": keep(item.statements, item.audiences), "audiences": None}
+                update={
+                    "statements": reader.keep(item.statements, item.audiences),
+                    "audiences": None,
+                }
             )
             for item in items
         ]
@@ -70,11 +134,51 @@ def filter_content(content: Content, audience: Audience) -> Content:
             "sections": sections,
         }
     )
-    cited = {c.source for s in all_statements(filtered) for c in s.sources}
-    return filtered.model_copy(update={"sources": [s for s in content.sources if s.id in cited]})
+    cited = {c.source for thing in all_cited(filtered) for c in thing.sources}
+    # Only the abbreviations its texts use: a term may say what a hidden statement was about.
+    used = terms_used((text for _, _, text in reader_texts(filtered)), content.abbreviations)
+    return filtered.model_copy(
+        update={
+            "sources": [s for s in content.sources if s.id in cited],
+            "abbreviations": {t: e for t, e in content.abbreviations.items() if t in used},
+        }
+    )
+
+
+def hidden_references(
+    content: Content, documents: dict[str, Document], audiences: Iterable[Audience]
+) -> list[Problem]:
+    """Each {fig:ID} or {tab:ID} in a text an audience sees that names a figure or table it
+    does not: the reader would meet "Figure 2" with nothing to find, or a number that
+    tells of what was withheld."""
+    problems: dict[tuple[str, Loc, str], Problem] = {}
+    for audience in audiences:
+        filtered = filter_content(content, audience)
+        shown = {(placed.kind, placed.block.id) for placed in located_blocks(filtered)}
+        seen = {text for _, _, text in marked_texts(filtered)}
+        for file, loc, text in marked_texts(content):
+            if text not in seen:
+                continue
+            for kind, ref in references(text):
+                if (kind, ref) in shown or (file, loc, ref) in problems:
+                    continue
+                name = "figure" if kind == "fig" else "table"
+                problems[file, loc, ref] = documents[file].problem(
+                    loc,
+                    field_path(file, loc),
+                    f"{{{kind}:{ref}}} names a {name} that audience '{audience.name}' does not "
+                    f"see, though it sees this text: mark or aim the text as the {name} is, "
+                    f"or show the {name} to that audience",
+                    code="hidden-reference",
+                )
+    return list(problems.values())
 
 
 def highest_marking(content: Content) -> Marking:
     """The highest marking of what the content holds: what every page must show."""
-    markings: list[Marking] = [s.marking or content.brief.marking for s in all_statements(content)]
+    default = content.brief.marking
+    markings: list[Marking] = [
+        found.cited.marking or found.default_marking or default for found in located_cited(content)
+    ]
+    markings += [p.block.marking or default for p in located_blocks(content)]
     return max(markings, key=MARKING_ORDER.__getitem__, default="PUBLIC")

@@ -104,6 +104,7 @@ def _build(
     progress: Progress | None,
 ) -> BuildResult:
     from ..audiences import find_audiences, select_audiences
+    from ..clearance import hidden_references
     from ..content.validate import load_content, unknown_audiences
     from ..templates import search_path
     from .budget import over_budget
@@ -118,6 +119,9 @@ def _build(
         raise ContentError(problems)
     roots = search_path(content_dir, selection.templates)
     selected = select_audiences(found, list(selection.audiences or []), roots)
+    problems = hidden_references(content, documents, selected)
+    if problems:
+        raise ContentError(problems)
     result = BuildResult()
     with output_lock(out_dir):
         remove_own_temporaries(out_dir)

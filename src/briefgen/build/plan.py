@@ -67,11 +67,25 @@ def input_key(visible: Content, audience: Audience, fmt: str) -> str:
         visible.model_dump_json(),
         templates_digest(audience.dirs),
         digest(style.read_bytes()),  # a brief's own .csl file may change
+        images_digest(visible),
         tool_versions(),
         os.environ.get("SOURCE_DATE_EPOCH", ""),
     ):
         key.update(part.encode())
         key.update(b"\0")
+    return key.hexdigest()
+
+
+def images_digest(visible: Content) -> str:
+    """The image files of the figures an audience sees: an image may change alone."""
+    from ..content.models import Figure
+    from ..content.sections import located_blocks
+
+    key = hashlib.sha256()
+    for placed in located_blocks(visible):
+        if isinstance(placed.block, Figure) and visible.folder is not None:
+            path = visible.folder / placed.block.image
+            key.update(digest(path.read_bytes()).encode() if path.is_file() else b"-")
     return key.hexdigest()
 
 

@@ -7,15 +7,24 @@ are documented in the README and are stable: CI configurations depend on them.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from ..audiences import Audience, check_templates_option, find_audiences
+from ..clearance import hidden_references
 from ..content.load import Document
-from ..content.models import Content, Statement
-from ..content.sections import all_statements, located_statements
+from ..content.markup import plain
+from ..content.models import Cited, Content, Figure, Row, Statement
+from ..content.sections import (
+    all_cited,
+    item_cited,
+    located_cited,
+    located_statements,
+    reader_texts,
+)
 from ..content.validate import field_path, load_content, unknown_audiences
 from ..errors import (
     BriefgenError,
@@ -66,6 +75,7 @@ class Review:
     snapshot_dir: Path | None
     audiences: dict[str, Audience]
     snapshots_refused: bool = False  # the folder is reported already: say nothing more
+    renderable: bool = True  # False when a page would name what it does not show
 
     def at(self, key: str, loc: tuple[str | int, ...], message: str, code: str) -> Problem:
         return self.documents[key].problem(loc, field_path(key, loc), message, code=code)
@@ -100,7 +110,10 @@ def check(
     unknown = unknown_audiences(content, documents, list(audiences))
     if unknown:
         return sorted_findings([*findings, *(Finding("error", p) for p in unknown)])
+    hidden = hidden_references(content, documents, audiences.values())
+    findings += [Finding("error", p) for p in hidden]
     review = Review(content, documents, snapshot_dir, audiences, snapshots_refused=bool(findings))
+    review.renderable = not hidden
     findings += [f for lint in LINTS for f in lint(review)]
     return sorted_findings(findings)
 
@@ -152,8 +165,8 @@ def quotes(review: Review) -> Iterator[Finding]:
             yield from _unverified(review)
         return
     texts: dict[str, str | None] = {}
-    for found in located_statements(review.content):
-        for k, citation in enumerate(found.statement.sources):
+    for found in located_cited(review.content):
+        for k, citation in enumerate(found.cited.sources):
             if not citation.quote:
                 continue
             if citation.source not in texts:
@@ -179,7 +192,7 @@ def quotes(review: Review) -> Iterator[Finding]:
 
 def _unverified(review: Review) -> Iterator[Finding]:
     """No snapshot folder at all: copies of sources are often kept out of a repository."""
-    count = sum(1 for s in all_statements(review.content) for c in s.sources if c.quote)
+    count = sum(1 for s in all_cited(review.content) for c in s.sources if c.quote)
     if count:
         yield Finding(
             "note",
@@ -238,7 +251,7 @@ def _snapshot(review: Review, source_id: str) -> tuple[str | None, Problem | Non
 
 
 def unused_sources(review: Review) -> Iterator[Finding]:
-    cited = {c.source for s in all_statements(review.content) for c in s.sources}
+    cited = {c.source for s in all_cited(review.content) for c in s.sources}
     for i, source in enumerate(review.content.sources):
         if source.id not in cited:
             yield Finding(
@@ -256,7 +269,7 @@ def weak_evidence(review: Review) -> Iterator[Finding]:
     """A key judgment or a milestone resting only on sources graded D–F."""
     grade = {s.id: s.reliability for s in review.content.sources}
 
-    def weak(statement: Statement) -> bool:
+    def weak(statement: Cited) -> bool:
         return all(grade[c.source] in WEAK for c in statement.sources)
 
     for i, statement in enumerate(review.content.brief.summary):
@@ -274,7 +287,7 @@ def weak_evidence(review: Review) -> Iterator[Finding]:
                 ),
             )
     for i, milestone in enumerate(review.content.items("milestones")):
-        if all(weak(s) for s in milestone.statements):
+        if all(weak(s) for s in item_cited(milestone)):
             yield Finding(
                 "warning",
                 review.at(
@@ -405,6 +418,8 @@ def audience_pages(review: Review) -> Iterator[Finding]:
     from ..render.html import check_loads, glyph_gaps_of, render_html
 
     reported: set[str] = set()
+    if not review.renderable:
+        return
     for audience in review.audiences.values():
         visible_content = filter_content(review.content, audience)
         for medium in ("web", "print"):
@@ -467,6 +482,7 @@ def _did_you_mean(key: str, keys: frozenset[str]) -> str:
 # over the budget at 6,000 a page is over it for certain.
 CHARACTERS_PER_PAGE = 6000
 NOTE_CHARACTERS = 80  # a short note; first notes are longer
+FIGURE_CHARACTERS = 1500  # a figure takes about a quarter of a page
 
 
 def page_budget(review: Review) -> Iterator[Finding]:
@@ -479,8 +495,10 @@ def page_budget(review: Review) -> Iterator[Finding]:
         if limit is None or audience.config.allow_overflow or "pdf" not in audience.config.formats:
             continue
         by_section: dict[str, int] = {}
-        for found in located_statements(filter_content(review.content, audience)):
-            size = len(found.statement.text) + NOTE_CHARACTERS * len(found.statement.sources)
+        visible = filter_content(review.content, audience)
+        for found in located_cited(visible):
+            size = len(cited_text(found.cited)) + NOTE_CHARACTERS * len(found.cited.sources)
+            size += FIGURE_CHARACTERS if isinstance(found.cited, Figure) else 0
             by_section[found.section] = by_section.get(found.section, 0) + size
         pages = sum(by_section.values()) / CHARACTERS_PER_PAGE
         if pages <= limit:
@@ -495,6 +513,45 @@ def page_budget(review: Review) -> Iterator[Finding]:
         yield Finding("warning", Problem(None, None, None, "", message, "over-page-budget"))
 
 
+# All-capitals words every reader of a policy brief knows, and Roman numerals.
+COMMON_ACRONYMS = frozenset({"NATO", "USA", "GDP", "UTC", "CEO", "PDF", "URL", "HTML"})
+_ACRONYM = re.compile(r"(?<![\w-])([A-Z][A-Z0-9&]{2,9})(?![\w-])")
+_ROMAN = re.compile(r"^[IVXLCDM]+$")
+
+
+def undefined_abbreviations(review: Review) -> Iterator[Finding]:
+    """An all-capitals word of three letters or more that abbreviations.yaml does not
+    define: readers outside the field may not know it. Once per word, at its first use."""
+    known = set(review.content.abbreviations) | COMMON_ACRONYMS
+    reported: set[str] = set()
+    for file, loc, text in reader_texts(review.content):
+        for match in _ACRONYM.finditer(plain(text)):
+            word = match[1]
+            letters = sum(ch.isalpha() for ch in word)
+            if word in known or word in reported or letters < 3 or _ROMAN.match(word):
+                continue
+            reported.add(word)
+            yield Finding(
+                "warning",
+                review.at(
+                    file,
+                    loc,
+                    f"'{word}' is not in abbreviations.yaml: add it with what it stands for "
+                    f"({word}: …), so that readers get it spelt out at its first use",
+                    "undefined-abbreviation",
+                ),
+            )
+
+
+def cited_text(cited: Cited) -> str:
+    """What a reader reads of it: a statement's text, a figure's caption, a row's cells."""
+    if isinstance(cited, Statement):
+        return cited.text
+    if isinstance(cited, Figure):
+        return cited.caption
+    return " ".join(cited.cells) if isinstance(cited, Row) else ""
+
+
 LINTS: tuple[Callable[[Review], Iterator[Finding]], ...] = (
     quotes,
     unused_sources,
@@ -505,6 +562,7 @@ LINTS: tuple[Callable[[Review], Iterator[Finding]], ...] = (
     accessed_before_published,
     invisible_statements,
     page_budget,
+    undefined_abbreviations,
     audience_pages,
     language,
 )

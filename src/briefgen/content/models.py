@@ -13,9 +13,11 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     SerializeAsAny,
     StringConstraints,
+    Tag,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -160,29 +162,149 @@ AudienceNames = Annotated[
 ]
 
 
-class Statement(Strict):
-    """One sourced claim: the unit every part of a brief is made of."""
+def _markup(value: str) -> str:
+    from .markup import link_problem
 
-    text: Text = Field(description="Plain text; *emphasis* is the only markup.")
-    sources: list[CitationItem] = Field(
-        min_length=1, description="At least one source id, or {source, locator, quote}."
-    )
-    credibility: Annotated[int, Field(ge=1, le=6)] | None = Field(
-        None, description="Admiralty information grade, 1 (confirmed) to 6 (cannot be judged)."
-    )
+    problem = link_problem(value)
+    if problem:
+        raise PydanticCustomError("link_scheme", problem)
+    return value
+
+
+# Text with inline markup: *emphasis*, **strong**, [links](https://…), {fig:ID}.
+Marked = Annotated[Text, AfterValidator(_markup)]
+Credibility = Annotated[int, Field(ge=1, le=6)]
+ItemId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$"),
+    Field(description="Lowercase letters, digits and '-': what {fig:ID} and {tab:ID} name."),
+]
+
+
+class Handling(Strict):
+    """Who may see something: its marking and the audiences it is aimed at."""
+
     marking: OptionalMarking = Field(
         None, description="Handling marking; overrides the brief's default."
     )
     audiences: AudienceNames | None = None
 
 
+class Cited(Handling):
+    """What stands on its sources: a statement, a figure, a row of a table."""
+
+    sources: list[CitationItem] = Field(
+        min_length=1, description="At least one source id, or {source, locator, quote}."
+    )
+    credibility: Credibility | None = Field(
+        None, description="Admiralty information grade, 1 (confirmed) to 6 (cannot be judged)."
+    )
+
+
+class Statement(Cited):
+    """One sourced claim: the unit every part of a brief is made of."""
+
+    text: Marked = Field(
+        description="Text with *emphasis*, **strong**, [links](https://…) and {fig:ID} / "
+        "{tab:ID} references; anything else is shown as written."
+    )
+
+
+FIGURE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
+
+
+def _image_name(value: str) -> str:
+    """A relative path that stays inside the brief folder, judged on its text alone;
+    validation judges it again, on the file, after symlinks are resolved."""
+    path = PurePosixPath(value.replace("\\", "/"))
+    escapes = path.is_absolute() or re.match(r"^[A-Za-z]:", value) or ".." in path.parts
+    if escapes:
+        raise ValueError(f"image '{value}' is outside the brief folder: give a path inside it")
+    if path.suffix.lower() not in FIGURE_SUFFIXES:
+        raise ValueError(f"image '{value}' is not .svg, .png or .jpg: save it as one of those")
+    return value
+
+
+class Figure(Cited):
+    """An image of the brief folder, captioned, described and sourced like a statement."""
+
+    id: ItemId
+    image: Annotated[Text, AfterValidator(_image_name)] = Field(
+        description="An SVG, PNG or JPEG file inside the brief folder."
+    )
+    caption: Marked
+    alt: Text = Field(description="What the image shows, for readers who cannot see it.")
+
+
+def _cell(value: Any) -> Any:
+    # A number written in YAML is a cell as written: 2013, 1.5.
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
+Cell = Annotated[Marked, BeforeValidator(_cell)]
+
+
+class Row(Cited):
+    """A row of a table: its cells, and the sources they rest on."""
+
+    cells: Annotated[list[Cell], Field(min_length=1)]
+
+
+class Table(Handling):
+    """A table: its columns, and rows each sourced, marked and aimed like a statement."""
+
+    id: ItemId
+    caption: Marked
+    columns: Annotated[list[Text], Field(min_length=1)]
+    rows: Annotated[list[Row], Field(min_length=1)]
+    credibility: Credibility | None = Field(
+        None, description="Information grade of every row that gives none."
+    )
+
+    @model_validator(mode="after")
+    def _cells_fill_the_columns(self) -> Table:
+        for i, row in enumerate(self.rows):
+            if len(row.cells) != len(self.columns):
+                raise PydanticCustomError(
+                    "row_width",
+                    "rows[{row}] has {cells} cells for {columns} columns: give each column one",
+                    {"row": i, "cells": len(row.cells), "columns": len(self.columns)},
+                )
+        return self
+
+
+class FigureBlock(Strict):
+    figure: Figure
+
+
+class TableBlock(Strict):
+    table: Table
+
+
+def _block_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "<figure>" if "figure" in value else "<table>" if "table" in value else "<statement>"
+    if isinstance(value, FigureBlock):
+        return "<figure>"
+    return "<table>" if isinstance(value, TableBlock) else "<statement>"
+
+
+# What a section's `statements` hold: statements, and figures and tables among them.
+# The tags (in angle brackets) are left out of the paths errors give.
+Block = Annotated[
+    Annotated[Statement, Tag("<statement>")]
+    | Annotated[FigureBlock, Tag("<figure>")]
+    | Annotated[TableBlock, Tag("<table>")],
+    Discriminator(_block_kind),
+]
 Statements = Annotated[list[Statement], Field(min_length=1)]
+Blocks = Annotated[list[Block], Field(min_length=1)]
 
 
 class Group(Strict):
-    """An item of a section, made of statements: what they share."""
+    """An item of a section, made of statements (figures and tables among them)."""
 
-    statements: Statements
+    statements: Blocks
     audiences: AudienceNames | None = Field(
         None, description="The audiences its statements are shown to, unless one says otherwise."
     )
@@ -381,6 +503,16 @@ class Question(Group):
     question: Text
 
 
+# abbreviations.yaml: each term and what it stands for, e.g. NSATU: NATO Security
+# Assistance and Training for Ukraine.
+Term = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9&./-]*[A-Za-z0-9]$"),
+    Field(description="The term as written in the text: NSATU, IP4."),
+]
+Abbreviations = dict[Term, Text]
+
+
 class Content(BaseModel):
     """A whole brief folder, validated; what every later stage works on."""
 
@@ -391,6 +523,7 @@ class Content(BaseModel):
     # The items of each section kept in a file of its own, by section name
     # (see sections.py): background, milestones, cooperation, questions.
     sections: dict[str, list[SerializeAsAny[BaseModel]]] = Field(default_factory=dict)
+    abbreviations: Abbreviations = Field(default_factory=dict)
     # The brief folder, for the files the content names (a .csl style); not content.
     folder: Path | None = Field(None, exclude=True)
 

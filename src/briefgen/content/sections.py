@@ -14,15 +14,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from .models import (
+    Abbreviations,
     Brief,
+    Cited,
     Content,
     CooperationArea,
+    Figure,
+    FigureBlock,
     Group,
+    Marking,
     Milestone,
     Question,
     Section,
     Source,
     Statement,
+    Table,
+    TableBlock,
 )
 
 Loc = tuple[str | int, ...]
@@ -89,6 +96,9 @@ SOURCES = declare(SectionKind("sources", "Sources"))
 REFERENCES = declare(SectionKind("references", "References"))
 
 REQUIRED_FILES = ("brief", "sources")
+ABBREVIATIONS = "abbreviations"
+# The glossary lists the abbreviations an audience's statements use.
+GLOSSARY = declare(SectionKind("glossary", "Abbreviations"))
 
 
 def content_files() -> dict[str, Any]:
@@ -96,6 +106,7 @@ def content_files() -> dict[str, Any]:
     files: dict[str, Any] = {"brief": Brief, "sources": list[Source]}
     for k in with_items():
         files[k.name] = list[k.item]  # type: ignore[name-defined]  # a runtime type, for pydantic
+    files[ABBREVIATIONS] = Abbreviations
     return files
 
 
@@ -134,12 +145,123 @@ def located_statements(content: Content) -> Iterator[Located]:
         yield Located(SUMMARY.name, "brief", ("summary", i), statement)
     for k in with_items():
         for i, item in enumerate(content.items(k.name)):
-            for j, statement in enumerate(item.statements):
-                yield Located(k.name, k.name, (i, "statements", j), statement, item.audiences)
+            for j, block in enumerate(item.statements):
+                if isinstance(block, Statement):
+                    yield Located(k.name, k.name, (i, "statements", j), block, item.audiences)
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A figure or a table among a section's statements, and where it stands."""
+
+    section: str
+    file: str
+    loc: Loc  # of the figure or table itself: (i, "statements", j, "figure")
+    block: Figure | Table
+    item_audiences: list[str] | None = None
+
+    @property
+    def kind(self) -> str:
+        return "fig" if isinstance(self.block, Figure) else "tab"
+
+
+def located_blocks(content: Content) -> Iterator[Placed]:
+    """Every figure and table, in reading order."""
+    for k in with_items():
+        for i, item in enumerate(content.items(k.name)):
+            for j, block in enumerate(item.statements):
+                if isinstance(block, FigureBlock):
+                    loc: Loc = (i, "statements", j, "figure")
+                    yield Placed(k.name, k.name, loc, block.figure, item.audiences)
+                elif isinstance(block, TableBlock):
+                    loc = (i, "statements", j, "table")
+                    yield Placed(k.name, k.name, loc, block.table, item.audiences)
+
+
+@dataclass(frozen=True)
+class Backed:
+    """Anything that stands on sources (a statement, a figure, a row of a table), where
+    it stands, and the marking and audiences it takes when it gives none."""
+
+    section: str
+    file: str
+    loc: Loc
+    cited: Cited
+    default_marking: Marking | None = None  # a row's table's
+    default_audiences: list[str] | None = None  # its table's or item's
+
+    @property
+    def audiences(self) -> list[str] | None:
+        return self.cited.audiences or self.default_audiences
+
+
+def located_cited(content: Content) -> Iterator[Backed]:
+    """Every statement, then every figure and table row: what sources are for."""
+    for found in located_statements(content):
+        yield Backed(found.section, found.file, found.loc, found.statement, None, found.audiences)
+    for placed in located_blocks(content):
+        block, item = placed.block, placed.item_audiences
+        if isinstance(block, Figure):
+            yield Backed(placed.section, placed.file, placed.loc, block, None, item)
+            continue
+        for r, row in enumerate(block.rows):
+            loc = (*placed.loc, "rows", r)
+            yield Backed(
+                placed.section, placed.file, loc, row, block.marking, block.audiences or item
+            )
+
+
+def marked_texts(content: Content) -> Iterator[tuple[str, Loc, str]]:
+    """Every text with inline markup (statements, captions, table cells): (file, location,
+    text), where cross-references and abbreviations stand."""
+    for found in located_statements(content):
+        yield found.file, (*found.loc, "text"), found.statement.text
+    for placed in located_blocks(content):
+        block = placed.block
+        yield placed.file, (*placed.loc, "caption"), block.caption
+        if isinstance(block, Table):
+            for r, row in enumerate(block.rows):
+                for c, cell in enumerate(row.cells):
+                    yield placed.file, (*placed.loc, "rows", r, "cells", c), cell
+
+
+def item_cited(item: Group) -> list[Cited]:
+    """What an item's blocks stand on sources with: statements, figures, table rows."""
+    out: list[Cited] = []
+    for block in item.statements:
+        if isinstance(block, FigureBlock):
+            out.append(block.figure)
+        elif isinstance(block, TableBlock):
+            out += block.table.rows
+        else:
+            out.append(block)
+    return out
+
+
+# Fields of an item that are names, not text: they hold no abbreviation a reader meets.
+_NAME_FIELDS = ("id", "status", "date")
+
+
+def reader_texts(content: Content) -> Iterator[tuple[str, Loc, str]]:
+    """Every text a reader meets, as marked_texts, with the titles and headings: where
+    abbreviations are used."""
+    yield "brief", ("title",), content.brief.title
+    if content.brief.subtitle:
+        yield "brief", ("subtitle",), content.brief.subtitle
+    for k in with_items():
+        for i, item in enumerate(content.items(k.name)):
+            for name, value in item:
+                if isinstance(value, str) and name not in _NAME_FIELDS:
+                    yield k.name, (i, name), value
+    yield from marked_texts(content)
 
 
 def all_statements(content: Content) -> list[Statement]:
     return [found.statement for found in located_statements(content)]
+
+
+def all_cited(content: Content) -> list[Cited]:
+    return [found.cited for found in located_cited(content)]
 
 
 def section_statements(content: Content, name: str) -> list[Statement]:

@@ -13,8 +13,18 @@ from pydantic_core import ErrorDetails
 
 from ..errors import ContentError, Problem
 from .load import Document, Loc, load_yaml
-from .models import Content
-from .sections import REQUIRED_FILES, content_files, located_statements, with_items
+from .markup import references
+from .models import Content, Figure, Table
+from .sections import (
+    ABBREVIATIONS,
+    REQUIRED_FILES,
+    Placed,
+    content_files,
+    located_blocks,
+    located_cited,
+    marked_texts,
+    with_items,
+)
 
 
 def load_content(content_dir: Path) -> tuple[Content, dict[str, Document]]:
@@ -31,7 +41,11 @@ def load_content(content_dir: Path) -> tuple[Content, dict[str, Document]]:
         raise ContentError(problems)
     sections = {k.name: parsed.get(k.name, []) for k in with_items()}
     content = Content(
-        brief=parsed["brief"], sources=parsed["sources"], sections=sections, folder=content_dir
+        brief=parsed["brief"],
+        sources=parsed["sources"],
+        sections=sections,
+        abbreviations=parsed.get(ABBREVIATIONS, {}),
+        folder=content_dir,
     )
     problems += cross_check(content, documents)
     if problems:
@@ -56,7 +70,7 @@ def _read_files(content_dir: Path) -> tuple[dict[str, Document], list[Problem]]:
             problems += exc.problems
             continue
         if doc.data is None and key != "brief":
-            doc.data = []  # an empty list file is an empty list
+            doc.data = {} if key == ABBREVIATIONS else []  # an empty file is an empty one
         documents[key] = doc
     return documents, problems
 
@@ -77,7 +91,8 @@ CODED_ERRORS = {
 
 
 def _schema_problem(key: str, doc: Document, err: ErrorDetails) -> Problem:
-    loc = tuple(err["loc"])
+    # A union's tag (`<figure>`) says which form pydantic tried; it is no key of the file.
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("<")))
     kind = err["type"]
     quoted = _quote_hint(doc, loc, err)
     if quoted:
@@ -90,9 +105,11 @@ def _schema_problem(key: str, doc: Document, err: ErrorDetails) -> Problem:
     if kind == "missing":
         message = f"'{loc[-1]}' is required"
         if loc[-1] == "sources" and key != "sources":
-            message += ": every statement needs at least one source id"
+            message += ": every statement, figure and table row needs at least one source id"
         if loc[-1] == "reliability":
             message += ": grade the source from A (reliable) to F (cannot be judged)"
+        if loc[-1] == "alt":
+            message += ": say what the image shows, for readers who cannot see it"
         return doc.problem(loc[:-1], field_path(key, loc), message)
     # An empty value stands where its key ends; point at the key instead.
     at_key = err.get("input") is None
@@ -173,7 +190,7 @@ def _unknown_key(file_type: Any, loc: Loc) -> str:
 def _keys_at(tp: Any, loc: Loc) -> list[str]:
     """The field names of the model found at `loc` under the type `tp`."""
     for part in loc:
-        tp = _unwrap(tp)
+        tp = _unwrap(tp, part)
         if isinstance(part, int):
             tp = typing.get_args(tp)[0] if typing.get_args(tp) else tp
         elif isinstance(tp, type) and issubclass(tp, BaseModel) and part in tp.model_fields:
@@ -186,16 +203,22 @@ def _keys_at(tp: Any, loc: Loc) -> list[str]:
     return []
 
 
-def _unwrap(tp: Any) -> Any:
-    """Strip Annotated and Optional so that a list or model type is left."""
+def _unwrap(tp: Any, part: str | int | None = None) -> Any:
+    """Strip Annotated and Optional so that a list or model type is left; of a union
+    (a statement, a figure or a table), the member that has the field `part`."""
     while True:
         origin = typing.get_origin(tp)
         if origin is typing.Annotated:
             tp = typing.get_args(tp)[0]
         elif origin in (typing.Union, types.UnionType):
-            tp = next(a for a in typing.get_args(tp) if a is not type(None))
+            members = [a for a in typing.get_args(tp) if a is not type(None)]
+            tp = next((m for m in members if _has_field(_unwrap(m), part)), members[0])
         else:
             return tp
+
+
+def _has_field(tp: Any, name: str | int | None) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel) and name in tp.model_fields
 
 
 def cross_check(content: Content, documents: dict[str, Document]) -> list[Problem]:
@@ -207,8 +230,8 @@ def cross_check(content: Content, documents: dict[str, Document]) -> list[Proble
             problems += _duplicate_ids(documents[kind.name], kind.name, ids)
     problems += _style_problems(content, documents["brief"])
     known = sorted(s.id for s in content.sources)
-    for found in located_statements(content):
-        for k, citation in enumerate(found.statement.sources):
+    for found in located_cited(content):
+        for k, citation in enumerate(found.cited.sources):
             if citation.source not in known:
                 cite_loc = (*found.loc, "sources", k)
                 problems.append(
@@ -217,6 +240,51 @@ def cross_check(content: Content, documents: dict[str, Document]) -> list[Proble
                         field_path(found.file, cite_loc),
                         f"unknown source '{citation.source}' ({_known(known, citation.source)})",
                         code="unknown-source",
+                    )
+                )
+    return problems + _block_problems(content, documents)
+
+
+def _block_problems(content: Content, documents: dict[str, Document]) -> list[Problem]:
+    """Figures and tables: ids unique within their kind, images that can be shown,
+    and cross-references that name one."""
+    from .images import ImageError, read_image
+
+    problems: list[Problem] = []
+    first: dict[tuple[str, str], Placed] = {}
+    for placed in located_blocks(content):
+        doc, loc = documents[placed.file], (*placed.loc, "id")
+        earlier = first.setdefault((placed.kind, placed.block.id), placed)
+        if earlier is not placed:
+            line, _ = documents[earlier.file].position((*earlier.loc, "id"))
+            problems.append(
+                doc.problem(
+                    loc,
+                    field_path(placed.file, loc),
+                    f"duplicate id '{placed.block.id}' (first used in {earlier.file}.yaml at "
+                    f"line {line}): ids must be unique",
+                    code="duplicate-id",
+                )
+            )
+        if isinstance(placed.block, Figure) and content.folder is not None:
+            try:
+                read_image(content.folder, placed.block.image)
+            except ImageError as exc:
+                at = (*placed.loc, "image")
+                problems.append(
+                    doc.problem(at, field_path(placed.file, at), str(exc), code="bad-image")
+                )
+    ids = {kind: sorted(i for k, i in first if k == kind) for kind in ("fig", "tab")}
+    for file, loc, text in marked_texts(content):
+        for kind, ref in references(text):
+            if ref not in ids[kind]:
+                name = "figure" if kind == "fig" else "table"
+                problems.append(
+                    documents[file].problem(
+                        loc,
+                        field_path(file, loc),
+                        f"{{{kind}:{ref}}} names no {name} ({_known(ids[kind], ref)})",
+                        code="unknown-reference",
                     )
                 )
     return problems
@@ -230,8 +298,11 @@ def unknown_audiences(
     for kind in with_items():
         for i, item in enumerate(content.items(kind.name)):
             named.append((kind.name, (i, "audiences"), item.audiences or []))
-    for found in located_statements(content):
-        named.append((found.file, (*found.loc, "audiences"), found.statement.audiences or []))
+    for found in located_cited(content):
+        named.append((found.file, (*found.loc, "audiences"), found.cited.audiences or []))
+    for placed in located_blocks(content):
+        if isinstance(placed.block, Table):
+            named.append((placed.file, (*placed.loc, "audiences"), placed.block.audiences or []))
     problems = []
     for file, loc, names in named:
         for k, name in enumerate(names):

@@ -17,7 +17,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from ..content.models import Citation, Content, Source, Statement
+from ..content.models import Citation, Cited, Content, Source
 from . import csl
 from .i18n import I18n
 
@@ -91,7 +91,7 @@ class NoteBook:
     def in_text(self) -> bool:
         return self._style.in_text
 
-    def note(self, statement: Statement) -> Note:
+    def note(self, statement: Cited) -> Note:
         """The statement's citation; the same one if a template asks twice."""
         key = id(statement)
         if key not in self._by_statement:
@@ -128,7 +128,7 @@ class NoteBook:
 
     # Notes ------------------------------------------------------------------
 
-    def _note_text(self, cites: list[Cite], statement: Statement) -> Markup:
+    def _note_text(self, cites: list[Cite], statement: Cited) -> Markup:
         parts = [
             self._note_part(cite, ibid=i == 0 and self._is_ibid(cite))
             for i, cite in enumerate(cites)
@@ -191,7 +191,7 @@ class NoteBook:
 
     # In-text citations ---------------------------------------------------------
 
-    def _in_text_citation(self, cites: list[Cite], statement: Statement) -> Markup:
+    def _in_text_citation(self, cites: list[Cite], statement: Cited) -> Markup:
         if self._in_text is None:
             self._in_text = csl.bibliography(
                 self._style.path, self._locale, list(self._content.sources), self._lang
@@ -211,7 +211,7 @@ class NoteBook:
         html = Markup(escape(style.prefix)) + Markup(escape(style.delimiter)).join(parts)
         return html + Markup(escape(style.suffix)) + self._credibility(statement)
 
-    def _credibility(self, statement: Statement) -> Markup:
+    def _credibility(self, statement: Cited) -> Markup:
         """The statement's information credibility, once, where grades are shown."""
         if not (self._show_grades and statement.credibility):
             return Markup("")
@@ -225,7 +225,7 @@ class NoteBook:
         )
 
 
-def merged_cites(statement: Statement, content: Content) -> list[Cite]:
+def merged_cites(statement: Cited, content: Content) -> list[Cite]:
     """The statement's sources, each once: two citations of one source become one cite
     with both locators (`paras 1–2`) and both quotes."""
     groups: dict[str, list[Citation]] = {}

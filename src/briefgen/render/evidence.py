@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..content.models import Content
-from ..content.sections import all_statements, section_statements
+from ..content.sections import all_cited, located_cited
 
 STRONG = {"A", "B"}
 
@@ -19,14 +19,15 @@ class Strength:
 
 def strength(content: Content, name: str) -> Strength:
     grade = {s.id: s.reliability for s in content.sources}
-    statements = section_statements(content, name)
+    statements = [found.cited for found in located_cited(content) if found.section == name]
     strong = sum(any(grade[c.source] in STRONG for c in s.sources) for s in statements)
     return Strength(strong, len(statements))
 
 
 def citing_statements(content: Content) -> Counter[str]:
-    """For each source, how many statements of this output cite it."""
+    """For each source, how many statements (figures and table rows too) of this output
+    cite it."""
     counts: Counter[str] = Counter()
-    for statement in all_statements(content):
+    for statement in all_cited(content):
         counts.update({c.source for c in statement.sources})
     return counts

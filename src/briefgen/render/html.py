@@ -20,7 +20,7 @@ from typing import Any, Literal
 import jinja2
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..audiences import Audience
 from ..clearance import highest_marking
@@ -29,17 +29,18 @@ from ..content.sections import kind, located_statements, with_items
 from ..errors import TemplateError, display_path
 from ..templates import builtin_templates
 from .assets import print_page_problems, web_page_problems
+from .blocks import columns, image_url, note_column, numbering, runs
 from .citations import NoteBook
 from .evidence import citing_statements, strength
 from .fonts import Gap, Place, font_stacks, glyph_gaps, width_in_em
 from .html5 import visible_text
 from .i18n import I18n
+from .inline import Abbreviations, Inline, inline_html
 from .timeline import timeline_svg
-from .typography import BREAK, typeset
+from .typography import typeset
 
 Medium = Literal["web", "print"]
 ENTRY_TEMPLATE = "brief.html.j2"
-_EMPHASIS = re.compile(r"\*(?=\S)([^*\n]+?)(?<=\S)\*")
 
 
 def make_environment(audience: Audience) -> SandboxedEnvironment:
@@ -114,14 +115,10 @@ class ConfinedLoader(jinja2.FileSystemLoader):
 
 @jinja2.pass_context
 def statement_html(context: Context, text: str) -> Markup:
-    """Plain text with *emphasis*; everything else is shown literally.
-
-    Straight quotes become the language's quotation marks, as Pandoc's `smart`
-    extension does.
-    """
-    text = typeset(text, context["i18n"])
-    html = _EMPHASIS.sub(lambda m: f"<em>{m[1]}</em>", str(escape(text)))
-    return Markup(html.replace(BREAK, "<wbr>"))
+    """Text with its inline markup (see render/inline.py); everything else is shown
+    literally. Straight quotes become the language's quotation marks, as Pandoc's
+    `smart` extension does."""
+    return inline_html(text, context["inline"])
 
 
 @jinja2.pass_context
@@ -218,6 +215,9 @@ def render_html(content: Content, audience: Audience, medium: Medium) -> str:
     env = make_environment(audience)
     i18n = output_language(content, audience)
     notes = NoteBook(content, i18n, show_grades=audience.config.show_grades)
+    inline = Inline(
+        i18n, numbering(content, audience.config.sections), Abbreviations(content.abbreviations)
+    )
 
     def heading(name: str) -> str:
         return i18n.pgettext(f"section-{name}", kind(name).heading)
@@ -261,6 +261,7 @@ def render_html(content: Content, audience: Audience, medium: Medium) -> str:
         "content": content,
         "audience": {"name": audience.name, **audience.config.model_dump()},
         "sections": audience.config.sections,
+        "shown": lambda name: section_shown(content, name),
         "stylesheets": [f"level-{i}/style.css" for i in audience.stylesheets],
         "section_heading": heading,
         "around": around,
@@ -274,6 +275,12 @@ def render_html(content: Content, audience: Audience, medium: Medium) -> str:
         "created": created_date(content),
         "fonts_url": (builtin_templates() / "_common" / "fonts").resolve().as_uri() + "/",
         "fonts": font_stacks(i18n.locale),
+        "inline": inline,
+        "runs": runs,
+        "number_label": lambda kind, item_id: inline.numbers.label(kind, item_id, i18n),
+        "image_url": lambda figure: image_url(content, figure),
+        "columns": lambda table: columns(table, i18n.decimal_symbol),
+        "columns_note": note_column,
         "timeline": lambda: timeline_svg(content.items("milestones"), i18n),
         "date_column": lambda milestones: date_column([i18n.date(m.date) for m in milestones]),
         "i18n": i18n,
@@ -292,6 +299,18 @@ def render_html(content: Content, audience: Audience, medium: Medium) -> str:
     except jinja2.TemplateError as exc:
         raise TemplateError(f"{_template_frame()}: {exc.message or exc}") from None
     return html
+
+
+def section_shown(content: Content, name: str) -> bool:
+    """Whether a section has anything to show (the built-in templates draw nothing
+    for an empty one): what a table of contents lists."""
+    if name == "summary":
+        return bool(content.brief.summary)
+    if name in ("sources", "references"):
+        return bool(content.sources)
+    if name == "glossary":
+        return bool(content.abbreviations)
+    return bool(content.items(name))
 
 
 def glyph_gaps_of(print_html: str, content: Content) -> list[Gap]:

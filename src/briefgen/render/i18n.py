@@ -165,6 +165,14 @@ class I18n:
             return self.pgettext(key, singular, **variables)
         return _fill(self.translations.npgettext(key, singular, plural, n), variables)
 
+    @property
+    def decimal_symbol(self) -> str:
+        """The decimal point as the language writes it in Latin digits, as authors type
+        numbers in table cells: '.' in English, ',' in German."""
+        from babel.numbers import get_decimal_symbol
+
+        return get_decimal_symbol(self.locale, numbering_system="latn")
+
     def number(self, value: int) -> str:
         """A whole number in the locale's digits."""
         text = str(value)

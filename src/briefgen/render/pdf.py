@@ -17,7 +17,7 @@ from .assets import Refused, asset_path
 
 layout_fixes.apply()
 
-MAX_DATA_URL = 2 * 1024 * 1024
+MAX_DATA_URL = 8 * 1024 * 1024  # a figure's 5 MiB image, in base64
 
 
 class ConfinedFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
@@ -38,7 +38,7 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no 
             raise FatalURLFetchingError(str(exc)) from None
         if path is None:
             if len(url) > MAX_DATA_URL:
-                raise FatalURLFetchingError("an inline data: URL is over 2 MiB")
+                raise FatalURLFetchingError("an inline data: URL is over 8 MiB")
             return super().fetch(url, headers)
         return URLFetcherResponse(url, path.read_bytes())
 
