@@ -367,6 +367,11 @@ class Brief(Strict):
     summary: list[Statement] = Field(
         default_factory=list, description="Key judgments, bottom line up front."
     )
+    sources_note: Marked | None = Field(
+        None,
+        description="How the sources were read (how locators count, where the evidence "
+        "ends): shown with the sources and the reference list.",
+    )
 
 
 Reliability = Literal["A", "B", "C", "D", "E", "F"]
@@ -489,7 +494,8 @@ class Milestone(Group):
     title: Text
 
 
-Status = Literal["proposed", "active", "expanding", "stalled", "concluded"]
+# `unknown`: the sources are too old, or too silent, to say.
+Status = Literal["proposed", "active", "expanding", "stalled", "concluded", "unknown"]
 
 
 class CooperationArea(Group):

@@ -214,6 +214,8 @@ def located_cited(content: Content) -> Iterator[Backed]:
 def marked_texts(content: Content) -> Iterator[tuple[str, Loc, str]]:
     """Every text with inline markup (statements, captions, table cells): (file, location,
     text), where cross-references and abbreviations stand."""
+    if content.brief.sources_note:
+        yield "brief", ("sources_note",), content.brief.sources_note
     for found in located_statements(content):
         yield found.file, (*found.loc, "text"), found.statement.text
     for placed in located_blocks(content):

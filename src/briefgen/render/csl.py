@@ -141,7 +141,7 @@ def csl_item(source: Source, default_language: str) -> dict[str, Any]:
     item: dict[str, Any] = {
         "id": source.id,
         "type": source.type,
-        "title": _protected(source.title),
+        "title": _protected(_described(source.title)),
         "language": source.language or default_language,
     }
     if source.authors:
@@ -162,6 +162,18 @@ def csl_item(source: Source, default_language: str) -> dict[str, Any]:
         a = source.accessed
         item["accessed"] = {"date-parts": [[a.year, a.month, a.day]]}
     return item
+
+
+def _described(title: str) -> str:
+    """A title in square brackets describes an untitled source ("[Report on …]"): it
+    keeps its case, and `finish` takes off the quotation marks a style puts around it."""
+    if title.startswith("[") and title.endswith("]") and "nocase" not in title:
+        return f'[<span class="nocase">{title[1:-1]}</span>]'
+    return title
+
+
+# A description in square brackets inside a style's quotation marks, in any language.
+_QUOTED_DESCRIPTION = re.compile(r"[“‘«„「『]\s?(\[[^\]]+\])([,.]?)\s?[”’»“」』]")
 
 
 def _protected(title: str) -> str:
@@ -293,9 +305,10 @@ def reference_entries(citations: Any, locale: str) -> list[tuple[str, str]]:
 
 
 def finish(text: str, locale: str) -> str:
-    """What citeproc-py leaves undone: spans of titles kept in their case, and commas
-    and full stops inside closing quotes where the locale puts them there."""
-    text = _unprotected(text)
+    """What citeproc-py leaves undone: spans of titles kept in their case, a description
+    of an untitled source without quotation marks, and commas and full stops inside
+    closing quotes where the locale puts them there."""
+    text = _QUOTED_DESCRIPTION.sub(r"\1\2", _unprotected(text))
     if punctuation_in_quote(locale):
         text = re.sub(r"([”’])([,.])", r"\2\1", text)
     return text
