@@ -129,8 +129,10 @@ def test_analyst_notes_show_grades_and_others_do_not(sample_build: Path) -> None
     # Each source's grade after it, the statement's credibility once at the end.
     notes = (sample_build / "analyst" / "brief.html").read_text(encoding="utf-8")
     note = re.sub(r"<[^>]+>", "", re.findall(r'<li id="note-5">(.*?)</li>', notes)[0])
-    assert re.findall(r"\[\w+\]", note) == ["[C]", "[E]", "[D]", "[2]"]
-    assert note.rstrip(" ↩").endswith("[D]. [2]")
+    # Five sources: the mission report, the 2007 account (twice, one cite), the blog,
+    # NATO's member list.
+    assert re.findall(r"\[\w+\]", note) == ["[C]", "[D]", "[E]", "[A]", "[2]"]
+    assert note.rstrip(" ↩").endswith("[A]. [2]")
 
 
 def test_pdf_metadata(sample_build: Path) -> None:
