@@ -45,7 +45,12 @@ def sample_statements(audience: str) -> dict[str, list[dict[str, Any]]]:
                 shown.append({"text": s["figure"]["caption"], **s["figure"]})
             else:
                 shown.append(s)
-        return [s for s in shown if RANK[s.get("marking", default)] <= RANK[config["clearance"]]]
+        return [
+            s
+            for s in shown
+            if RANK[s.get("marking", default)] <= RANK[config["clearance"]]
+            and audience in s.get("audiences", [audience])
+        ]
 
     shown: dict[str, list[dict[str, Any]]] = {}
     for section in config["sections"]:

@@ -188,7 +188,7 @@ def test_missing_folder_exits_2(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_unknown_format_exits_2(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["build", "--format", "docx"])
+    result = runner.invoke(app, ["build", "--format", "odt"])
     assert result.exit_code == 2
 
 

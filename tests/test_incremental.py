@@ -20,6 +20,9 @@ from briefgen.build import MANIFEST, build, make, plan
 from briefgen.build.lock import output_lock
 from briefgen.errors import OutputError
 
+# Every built-in audience in PDF and HTML, and the minister's and analyst's Word files.
+OUTPUTS = 8
+
 
 def digests(out: Path) -> dict[str, str]:
     return {
@@ -33,7 +36,7 @@ def built(brief_dir: Callable[..., Path], tmp_path: Path) -> tuple[Path, Path]:
     content = brief_dir()
     out = tmp_path / "out"
     result = build(content, out_dir=out)
-    assert len(result.written) == 6 and not result.skipped
+    assert len(result.written) == OUTPUTS and not result.skipped
     return content, out
 
 
@@ -48,7 +51,7 @@ def test_unchanged_rebuild_renders_and_writes_nothing(
 
     monkeypatch.setattr(make, "render_job", must_not_render)
     result = build(content, out_dir=out)
-    assert result.written == [] and len(result.skipped) == 6
+    assert result.written == [] and len(result.skipped) == OUTPUTS
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
 
 
@@ -65,16 +68,15 @@ def test_editing_a_statement_rebuilds_exactly_the_audiences_that_show_it(
     result = build(content, out_dir=out)
     rebuilt = sorted(p.relative_to(out).as_posix() for p in result.written)
     assert rebuilt == [
-        "analyst/brief.html",
-        "analyst/brief.pdf",
-        "minister/brief.html",
-        "minister/brief.pdf",
+        f"{audience}/brief.{fmt}"
+        for audience in ("analyst", "minister")
+        for fmt in ("docx", "html", "pdf")
     ]  # public never shows it
 
 
 def test_force_rebuilds_everything(built: tuple[Path, Path]) -> None:
     content, out = built
-    assert len(build(content, out_dir=out, force=True).written) == 6
+    assert len(build(content, out_dir=out, force=True).written) == OUTPUTS
 
 
 def test_a_changed_or_deleted_output_is_rebuilt(built: tuple[Path, Path]) -> None:
@@ -118,7 +120,7 @@ def test_two_builds_in_separate_processes_are_byte_identical(tmp_path: Path) -> 
             check=True,
         )
     assert digests(outs[0]) == digests(outs[1])
-    assert len(digests(outs[0])) == 6
+    assert len(digests(outs[0])) == OUTPUTS
 
 
 def test_parallel_build_equals_serial_build(tmp_path: Path) -> None:
@@ -235,7 +237,7 @@ def test_unchanged_rebuild_does_not_even_load_the_content(
         raise AssertionError("the content was loaded")
 
     monkeypatch.setattr(briefgen.content.validate, "load_content", refuse)
-    assert len(build(content, out_dir=out).skipped) == 6
+    assert len(build(content, out_dir=out).skipped) == OUTPUTS
 
 
 def test_a_byte_change_that_no_audience_sees_is_checked_then_fast_again(
@@ -247,10 +249,10 @@ def test_a_byte_change_that_no_audience_sees_is_checked_then_fast_again(
     brief = content / "brief.yaml"
     brief.write_text(brief.read_text(encoding="utf-8") + "# a comment\n", encoding="utf-8")
     result = build(content, out_dir=out)  # the full check: same content, nothing to render
-    assert not result.written and len(result.skipped) == 6
+    assert not result.written and len(result.skipped) == OUTPUTS
 
     monkeypatch.setattr(briefgen.content.validate, "load_content", None)  # must not be needed now
-    assert len(build(content, out_dir=out).skipped) == 6
+    assert len(build(content, out_dir=out).skipped) == OUTPUTS
 
 
 def test_a_damaged_output_defeats_the_fast_check(built: tuple[Path, Path]) -> None:
@@ -273,8 +275,14 @@ def test_a_partial_build_names_the_outputs_it_leaves_stale(
     result = build(content, out_dir=out, formats=["html"])
     stale = sorted(w.message for w in result.warnings)
     assert stale == [
-        f"stale: {a}/brief.pdf — the content changed since it was built"
-        for a in ("analyst", "minister", "public")
+        f"stale: {name} — the content changed since it was built"
+        for name in (
+            "analyst/brief.docx",
+            "analyst/brief.pdf",
+            "minister/brief.docx",
+            "minister/brief.pdf",
+            "public/brief.pdf",
+        )
     ]
     assert {k: v for k, v in digests(out).items() if k.endswith(".pdf")} == {
         k: v for k, v in before.items() if k.endswith(".pdf")
@@ -286,7 +294,7 @@ def test_a_partial_build_names_the_outputs_it_leaves_stale(
     )
     strict = runner.invoke(app, ["build", str(content), "-o", str(out), "-f", "html", "--strict"])
     assert strict.exit_code == 1
-    assert "error: 3 warnings and --strict: nothing was written" in strict.stderr
+    assert "error: 5 warnings and --strict: nothing was written" in strict.stderr
 
 
 def test_strict_writes_nothing_when_a_build_warns(

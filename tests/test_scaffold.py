@@ -24,7 +24,7 @@ def test_new_brief_checks_strictly_and_builds(runner: CliRunner, tmp_path: Path)
     assert check(folder) == []  # the example quote is verified against its snapshot
     built = runner.invoke(app, ["build", str(folder), "--out", str(tmp_path / "out")])
     assert built.exit_code == 0, built.output
-    assert len(list((tmp_path / "out").rglob("brief.*"))) == 6
+    assert len(list((tmp_path / "out").rglob("brief.*"))) == 8  # docx for two audiences
 
 
 def test_new_refuses_a_folder_with_files(runner: CliRunner, tmp_path: Path) -> None:

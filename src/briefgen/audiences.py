@@ -24,8 +24,8 @@ from .content.sections import kinds
 from .errors import BriefgenError, ContentError, TemplateError, UsageError, display_path
 from .templates import Root, search_path
 
-Format = Literal["pdf", "html"]
-FORMATS: tuple[Format, ...] = ("pdf", "html")
+Format = Literal["pdf", "html", "docx"]
+FORMATS: tuple[Format, ...] = ("pdf", "html", "docx")
 ENTRY_TEMPLATE = "brief.html.j2"
 STYLESHEET = "style.css"
 

@@ -58,6 +58,7 @@ T = TypeVar("T")
 class FormatChoice(str, Enum):
     pdf = "pdf"
     html = "html"
+    docx = "docx"
 
 
 class ReportFormat(str, Enum):

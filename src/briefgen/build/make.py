@@ -89,6 +89,10 @@ def render_job(job: Job) -> Rendered:
         html = render_html(job.content, job.audience, "web")
         check_loads(html, job.audience, "web")
         return Rendered(html.encode())
+    if job.fmt == "docx":
+        from ..render.word import render_docx  # python-docx loads only when a DOCX is made
+
+        return Rendered(render_docx(job.content, job.audience))
     html = print_html(job)
     return _layout(html, job.audience).with_warnings(glyph_warnings(html, job))
 

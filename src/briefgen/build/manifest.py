@@ -32,6 +32,9 @@ TOOLS = (
     "jinja2",
     "pydantic",
     "pyyaml",
+    "markdown-it-py",
+    "python-docx",
+    "resvg-py",
 )
 
 

@@ -145,12 +145,16 @@ _CLOSING = re.compile(r"[.!?。！？]+(?:</em>|[”’»」』])*$")
 
 @jinja2.pass_context
 def with_citation(context: Context, text: Markup, citation: Markup) -> Markup:
+    return cited_in_text(text, citation, context["i18n"])
+
+
+def cited_in_text(text: Markup, citation: Markup, i18n: I18n) -> Markup:
     """The statement with its in-text citation before its closing punctuation, as
     author-date and numeric styles place it: `… in 2013 (NATO, 2013).`"""
     html = str(text)
     closing = _CLOSING.search(html)
     cut = closing.start() if closing else len(html)
-    space = context["i18n"].pgettext("statement-separator", " ")
+    space = i18n.pgettext("statement-separator", " ")
     return (
         Markup(html[:cut])
         + Markup('{}<span class="citation">{}</span>').format(space, citation)
@@ -195,6 +199,31 @@ def css_content(template: str, values: dict[str, str]) -> Markup:
     return Markup(" ".join(tokens))
 
 
+def portion_key(content: Content, i18n: I18n) -> str:
+    """What the portion marks mean, for a brief whose highest marking is not PUBLIC."""
+    names = {m: i18n.pgettext("marking", m) for m in ("PUBLIC", "INTERNAL", "RESTRICTED")}
+    marks = {m: i18n.pgettext(f"portion-{m}", f"({m[0]})") for m in names}
+    values = {
+        "internal": names["INTERNAL"],
+        "internal_mark": marks["INTERNAL"],
+        "restricted": names["RESTRICTED"],
+        "restricted_mark": marks["RESTRICTED"],
+        "public": names["PUBLIC"],
+    }
+    if highest_marking(content) == "RESTRICTED":
+        return i18n.pgettext(
+            "portion-key-restricted",
+            "Statements marked %(internal_mark)s are %(internal)s and "
+            "%(restricted_mark)s %(restricted)s; all others are %(public)s.",
+            **values,
+        )
+    return i18n.pgettext(
+        "portion-key",
+        "Statements marked %(internal_mark)s are %(internal)s; all others are %(public)s.",
+        **values,
+    )
+
+
 def created_date(content: Content) -> str:
     """The date written into outputs: SOURCE_DATE_EPOCH when set, else the brief's date,
     never the clock, so that the same input gives the same bytes."""
@@ -227,29 +256,6 @@ def render_html(content: Content, audience: Audience, medium: Medium) -> str:
         before, _, after = i18n.pgettext(key, english, **{name: "\0"}).partition("\0")
         return before, after
 
-    def portion_key() -> str:
-        names = {m: i18n.pgettext("marking", m) for m in ("PUBLIC", "INTERNAL", "RESTRICTED")}
-        marks = {m: i18n.pgettext(f"portion-{m}", f"({m[0]})") for m in names}
-        values = {
-            "internal": names["INTERNAL"],
-            "internal_mark": marks["INTERNAL"],
-            "restricted": names["RESTRICTED"],
-            "restricted_mark": marks["RESTRICTED"],
-            "public": names["PUBLIC"],
-        }
-        if highest_marking(content) == "RESTRICTED":
-            return i18n.pgettext(
-                "portion-key-restricted",
-                "Statements marked %(internal_mark)s are %(internal)s and "
-                "%(restricted_mark)s %(restricted)s; all others are %(public)s.",
-                **values,
-            )
-        return i18n.pgettext(
-            "portion-key",
-            "Statements marked %(internal_mark)s are %(internal)s; all others are %(public)s.",
-            **values,
-        )
-
     counter = i18n.counter_style
     page_number = css_content(
         i18n.pgettext("page-of", "Page %(page)s of %(pages)s"),
@@ -265,7 +271,7 @@ def render_html(content: Content, audience: Audience, medium: Medium) -> str:
         "stylesheets": [f"level-{i}/style.css" for i in audience.stylesheets],
         "section_heading": heading,
         "around": around,
-        "portion_key": portion_key,
+        "portion_key": lambda: portion_key(content, i18n),
         "page_number": page_number,
         "medium": medium,
         "notes": notes,
