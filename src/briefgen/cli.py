@@ -175,6 +175,36 @@ def check(
         raise typer.Exit(1)
 
 
+class DiffFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command(short_help="What changed between two versions of a brief, and for whom.")
+def diff(
+    folders: Annotated[
+        list[Path] | None,
+        typer.Argument(help="OLD NEW brief folders; with --rev, the one brief folder."),
+    ] = None,
+    rev: Annotated[
+        str | None, typer.Option("--rev", help="Two git revisions, OLD..NEW (e.g. main..HEAD).")
+    ] = None,
+    format: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="text, markdown or json.")
+    ] = DiffFormat.text,
+) -> None:
+    """Statement by statement: added, removed, reworded (word diff), sources, quotes,
+    markings and audiences changed. What became visible to an audience that could not
+    see it before is listed first, flagged; it makes the exit code 3."""
+    from .review.run import run_diff
+
+    report, flagged = _run(lambda: run_diff(folders or [], rev, format.value))
+    typer.echo(report, nl=False)
+    if flagged:
+        raise typer.Exit(3)
+
+
 @app.command()
 def new(folder: Annotated[Path, typer.Argument(help="A new or empty folder.")]) -> None:
     """Write an example brief folder that checks and builds as it is."""

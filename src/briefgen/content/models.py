@@ -204,6 +204,9 @@ class Cited(Handling):
 class Statement(Cited):
     """One sourced claim: the unit every part of a brief is made of."""
 
+    id: ItemId | None = Field(
+        None, description="A stable name, kept across versions: how briefgen diff follows it."
+    )
     text: Marked = Field(
         description="Text with *emphasis*, **strong**, [links](https://…) and {fig:ID} / "
         "{tab:ID} references; anything else is shown as written."

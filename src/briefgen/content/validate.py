@@ -22,6 +22,7 @@ from .sections import (
     content_files,
     located_blocks,
     located_cited,
+    located_statements,
     marked_texts,
     with_items,
 )
@@ -229,6 +230,7 @@ def cross_check(content: Content, documents: dict[str, Document]) -> list[Proble
             ids = [item.id for item in content.items(kind.name)]
             problems += _duplicate_ids(documents[kind.name], kind.name, ids)
     problems += _style_problems(content, documents["brief"])
+    problems += _duplicate_statement_ids(content, documents)
     known = sorted(s.id for s in content.sources)
     for found in located_cited(content):
         for k, citation in enumerate(found.cited.sources):
@@ -329,6 +331,31 @@ def _style_problems(content: Content, brief: Document) -> list[Problem]:
             brief.problem(("citation_style",), "citation_style", str(exc), code="unknown-style")
         ]
     return []
+
+
+def _duplicate_statement_ids(content: Content, documents: dict[str, Document]) -> list[Problem]:
+    """A statement's `id` names it across versions (briefgen diff): one statement each."""
+    problems: list[Problem] = []
+    first: dict[str, tuple[str, Loc]] = {}
+    for found in located_statements(content):
+        name = found.statement.id
+        if name is None:
+            continue
+        loc = (*found.loc, "id")
+        if name in first:
+            file, at = first[name]
+            line, _ = documents[file].position(at)
+            problems.append(
+                documents[found.file].problem(
+                    loc,
+                    field_path(found.file, loc),
+                    f"duplicate statement id '{name}' (first used in {file}.yaml at line "
+                    f"{line}): ids must be unique",
+                    code="duplicate-id",
+                )
+            )
+        first.setdefault(name, (found.file, loc))
+    return problems
 
 
 def _duplicate_ids(doc: Document, key: str, ids: list[str]) -> list[Problem]:

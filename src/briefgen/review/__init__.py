@@ -1,0 +1,1 @@
+"""Reviewing a change to a brief: what changed between two versions, for whom."""
