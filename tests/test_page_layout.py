@@ -70,6 +70,36 @@ def test_a_day_precision_date_never_runs_into_its_title(
     assert checked == 2
 
 
+LONG_MILESTONE = """
+- date: 2024-11-30
+  title: Basin commission founded
+  statements:
+    - text: >-
+        The commission met for the first time, with delegations from every riparian
+        state, observers from two development banks and a secretariat lent by the
+        regional water authority, and agreed a work plan for its first three years.
+      sources: [public-source]
+"""
+MARGIN_PT = 21 / 25.4 * 72  # the print page's side margins, 21 mm (base.css)
+
+
+@pytest.mark.parametrize("lang", ["en-US", "ar", "ja"])
+def test_a_wrapping_milestone_stays_inside_the_margins(
+    lang: str, brief_dir: Callable[..., Path], tmp_path: Path
+) -> None:
+    """The date hangs in the start margin and the event wraps beside it, in either
+    direction: no line runs past the side margins."""
+    content = brief_dir(milestones=LONG_MILESTONE.lstrip("\n"))
+    brief = content / "brief.yaml"
+    brief.write_text(brief.read_text(encoding="utf-8") + f"lang: {lang}\n", encoding="utf-8")
+    build(content, out_dir=tmp_path / "out", audiences=["public"], formats=["pdf"])
+    with pdfplumber.open(tmp_path / "out" / "public" / "brief.pdf") as pdf:
+        for page in pdf.pages:
+            text = [c for c in page.chars if c["text"].strip()]
+            assert min(c["x0"] for c in text) >= MARGIN_PT - 1
+            assert max(c["x1"] for c in text) <= page.width - MARGIN_PT + 1
+
+
 def _boxes(
     page: pdfplumber.page.Page, date: str, title: str
 ) -> tuple[tuple[float, float] | None, tuple[float, float] | None]:
