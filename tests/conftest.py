@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -45,6 +45,18 @@ def brief_dir(tmp_path: Path) -> Callable[..., Path]:
         return target
 
     return make
+
+
+@pytest.fixture
+def fresh_citation_caches() -> Iterator[None]:
+    """Notes and styles formatted anew in the test, and forgotten after it."""
+    from briefgen.render import csl
+
+    for cache in (csl.note_reference, csl.citeproc_style):
+        cache.cache_clear()
+    yield
+    for cache in (csl.note_reference, csl.citeproc_style):
+        cache.cache_clear()
 
 
 @pytest.fixture

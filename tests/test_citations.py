@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,14 +17,8 @@ from briefgen.render import citeproc_fixes, csl
 from briefgen.render.citations import NoteBook
 from briefgen.render.i18n import I18n
 
-
-@pytest.fixture(autouse=True)
-def fresh_caches() -> Iterator[None]:
-    csl.note_reference.cache_clear()
-    csl.citeproc_style.cache_clear()
-    yield
-    csl.note_reference.cache_clear()
-    csl.citeproc_style.cache_clear()
+# Each test formats notes afresh: a patch reverted in one must not leave cached notes.
+pytestmark = pytest.mark.usefixtures("fresh_citation_caches")
 
 
 def notes_of(content: Content, style: str | None = None) -> list[str]:

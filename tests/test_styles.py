@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 from typing import NotRequired, TypedDict
 
 import pytest
@@ -205,13 +204,8 @@ def expected(style: str) -> tuple[list[str], list[str]]:
     return [*first, *later], list(rules["references"])
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches() -> Iterator[None]:
-    csl.note_reference.cache_clear()
-    csl.citeproc_style.cache_clear()
-    yield
-    csl.note_reference.cache_clear()
-    csl.citeproc_style.cache_clear()
+# Each test formats notes afresh: a patch reverted in one must not leave cached notes.
+pytestmark = pytest.mark.usefixtures("fresh_citation_caches")
 
 
 @pytest.mark.parametrize("style", list(EXPECTED))

@@ -78,14 +78,14 @@ def input_key(visible: Content, audience: Audience, fmt: str) -> str:
 
 def images_digest(visible: Content) -> str:
     """The image files of the figures an audience sees: an image may change alone."""
+    from ..content.images import read_image
     from ..content.models import Figure
     from ..content.sections import located_blocks
 
     key = hashlib.sha256()
     for placed in located_blocks(visible):
         if isinstance(placed.block, Figure) and visible.folder is not None:
-            path = visible.folder / placed.block.image
-            key.update(digest(path.read_bytes()).encode() if path.is_file() else b"-")
+            key.update(digest(read_image(visible.folder, placed.block.image).data).encode())
     return key.hexdigest()
 
 

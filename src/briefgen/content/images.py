@@ -9,6 +9,7 @@ to run and load nothing.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,9 +39,18 @@ def read_image(folder: Path, name: str) -> Image:
         raise ImageError(f"image '{name}' leads outside the brief folder: copy the file in")
     if not path.is_file():
         raise ImageError(f"image '{name}' not found in the brief folder: add it or fix the name")
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise ImageError(f"image '{name}' is {size:,} bytes; the limit is 5 MiB: make it smaller")
+    stat = path.stat()
+    if stat.st_size > MAX_BYTES:
+        raise ImageError(
+            f"image '{name}' is {stat.st_size:,} bytes; the limit is 5 MiB: make it smaller"
+        )
+    return _checked(path.resolve(), name, stat.st_mtime_ns, stat.st_size)
+
+
+# Validation, each output and the build's input key all ask for the same image: it is
+# read and checked once while it is unchanged (its time and size are in the key).
+@functools.lru_cache(maxsize=32)
+def _checked(path: Path, name: str, mtime_ns: int, size: int) -> Image:
     data = path.read_bytes()
     mime = sniff(data)
     expected = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}

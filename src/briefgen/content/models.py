@@ -99,19 +99,30 @@ Date = Annotated[
 SNAPSHOT_SUFFIXES = (".txt", ".html", ".htm", ".pdf")
 
 
-def _snapshot_name(value: str) -> str:
-    """A relative path that stays inside the snapshot folder, judged on its text alone;
-    `check` judges it again after symlinks are resolved."""
+def stays_inside(value: str) -> bool:
+    """Whether a relative path stays inside its folder, judged on its text alone (no
+    absolute path, drive letter or `..` climbing out); the file is judged again after
+    symlinks are resolved."""
     path = PurePosixPath(value.replace("\\", "/"))
-    outside = "snapshot '{name}' is outside the snapshot folder: give a path inside it"
     if path.is_absolute() or re.match(r"^[A-Za-z]:", value):
-        raise PydanticCustomError("snapshot_outside", outside, {"name": value})
+        return False
     depth = 0
     for part in path.parts:
         depth += -1 if part == ".." else 0 if part == "." else 1
         if depth < 0:
-            raise PydanticCustomError("snapshot_outside", outside, {"name": value})
-    if path.suffix.lower() not in SNAPSHOT_SUFFIXES:
+            return False
+    return True
+
+
+def _snapshot_name(value: str) -> str:
+    """A snapshot inside the snapshot folder, of a kind `check` can read."""
+    if not stays_inside(value):
+        raise PydanticCustomError(
+            "snapshot_outside",
+            "snapshot '{name}' is outside the snapshot folder: give a path inside it",
+            {"name": value},
+        )
+    if PurePosixPath(value).suffix.lower() not in SNAPSHOT_SUFFIXES:
         raise PydanticCustomError(
             "snapshot_unreadable",
             "snapshot '{name}' is not .txt, .html or .pdf: save the source in one of those forms",
@@ -217,13 +228,10 @@ FIGURE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
 
 
 def _image_name(value: str) -> str:
-    """A relative path that stays inside the brief folder, judged on its text alone;
-    validation judges it again, on the file, after symlinks are resolved."""
-    path = PurePosixPath(value.replace("\\", "/"))
-    escapes = path.is_absolute() or re.match(r"^[A-Za-z]:", value) or ".." in path.parts
-    if escapes:
+    """An image inside the brief folder, of a kind a figure can show."""
+    if not stays_inside(value):
         raise ValueError(f"image '{value}' is outside the brief folder: give a path inside it")
-    if path.suffix.lower() not in FIGURE_SUFFIXES:
+    if PurePosixPath(value).suffix.lower() not in FIGURE_SUFFIXES:
         raise ValueError(f"image '{value}' is not .svg, .png or .jpg: save it as one of those")
     return value
 

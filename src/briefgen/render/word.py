@@ -319,9 +319,8 @@ class Writer:
 
     def _cited(self, paragraph: Any, thing: Any, text: str, portion: bool = True) -> None:
         """Its portion mark, its text, then its footnote (or in-text citation)."""
-        if portion and thing.marking != "PUBLIC":
-            mark = self.i18n.pgettext(f"portion-{thing.marking}", f"({thing.marking[0]})")
-            paragraph.add_run(mark + " ").bold = True
+        if portion:
+            self._portion(paragraph, thing.marking)
         html = inline_html(text, self.inline)
         note = self.notes.note(thing)
         if self.notes.in_text:
@@ -378,16 +377,19 @@ class Writer:
                 paragraph = row.cells[i].paragraphs[0]
                 if cols[i].numeric:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                if i == 0 and source_row.marking != "PUBLIC":
-                    self._cited_mark(paragraph, str(source_row.marking))
+                if i == 0:
+                    self._portion(paragraph, source_row.marking)
                 if i == note_at:
                     self._cited(paragraph, source_row, cell, portion=False)
                 else:
                     self._inline(paragraph, cell)
 
-    def _cited_mark(self, paragraph: Any, marking: str) -> None:
-        mark = self.i18n.pgettext(f"portion-{marking}", f"({marking[0]})")
-        paragraph.add_run(mark + " ").bold = True
+    def _portion(self, paragraph: Any, marking: str | None) -> None:
+        """The portion mark, (I) or (R), before what is not PUBLIC (the filter made every
+        marking explicit)."""
+        if marking and marking != "PUBLIC":
+            mark = self.i18n.pgettext(f"portion-{marking}", f"({marking[0]})")
+            paragraph.add_run(mark + " ").bold = True
 
     def _table(self, header: list[str] | None, rows: int, columns_count: int = 0) -> Any:
         """A table in the reference document's grid style, with a header row that Word

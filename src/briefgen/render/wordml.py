@@ -157,7 +157,6 @@ class Footnotes:
             if rel.reltype == RT.FOOTNOTES:
                 self.part.rels.pop(r_id)
         self._notes_part: Any = None
-        self.count = 0
 
     def call(self, paragraph: Any, number: int) -> None:
         """The note's call, at the end of what the paragraph holds so far."""
@@ -174,7 +173,6 @@ class Footnotes:
             '<w:r><w:t xml:space="preserve"> </w:t></w:r></w:p></w:footnote>'
         )
         self.root.append(footnote)
-        self.count += 1
         from docx.text.paragraph import Paragraph
 
         part = self._part()
