@@ -258,7 +258,7 @@ def test_an_internal_error_is_one_line_unless_debugging(
     def broken(*args: object) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(briefgen.check, "check", broken)
+    monkeypatch.setattr(briefgen.check, "check_all", broken)
     args = ["--debug"] if debug else []
     result = runner.invoke(app, [*args, "check", str(FIXTURES / "canary")])
     assert result.exit_code == 1

@@ -68,6 +68,17 @@ class ReportFormat(str, Enum):
 
 
 ContentDir = Annotated[Path, typer.Argument(help="The brief folder (holding brief.yaml).")]
+BriefsDir = Annotated[
+    Path,
+    typer.Argument(
+        help="A brief folder (holding brief.yaml), a folder of brief folders, or a project "
+        "(holding briefgen.yaml)."
+    ),
+]
+BriefNames = Annotated[
+    list[str] | None,
+    typer.Option("--brief", "-b", help="In a project, only this brief (repeatable)."),
+]
 TemplatesDir = Annotated[
     Path | None,
     typer.Option(
@@ -96,7 +107,7 @@ _options = _Options()
 
 @app.command(short_help="Build the PDF and web page of every audience.")
 def build(
-    content_dir: ContentDir = Path("content"),
+    content_dir: BriefsDir = Path("content"),
     audience: Annotated[
         list[str] | None,
         typer.Option("--audience", "-a", help="Build only this audience (repeatable)."),
@@ -121,10 +132,13 @@ def build(
         bool, typer.Option("--quiet", "-q", help="Print errors and warnings only.")
     ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Name every output.")] = False,
+    brief: BriefNames = None,
 ) -> None:
-    """Build every audience (or those named) to OUT/<audience>/brief.pdf and brief.html.
+    """Build every audience (or those named) to OUT/<audience>/brief.pdf, .html, .docx.
 
-    Outputs whose inputs have not changed since the last build are skipped.
+    A project builds each brief to OUT/<brief>/<audience>/, and an index of the
+    briefs each audience sees to OUT/<audience>/index.html. Outputs whose inputs
+    have not changed since the last build are skipped.
     """
     from .build import build as run_build
     from .build.progress import BuildDisplay
@@ -141,6 +155,7 @@ def build(
                 strict=strict,
                 jobs=jobs,
                 progress=display.update,
+                briefs=brief,
             )
         )
     for warning in result.warnings:
@@ -153,7 +168,7 @@ def build(
 
 @app.command(short_help="Validate, verify quotes and lint, without building.")
 def check(
-    content_dir: ContentDir = Path("content"),
+    content_dir: BriefsDir = Path("content"),
     snapshots: Annotated[
         Path | None,
         typer.Option(help="The snapshot folder (default: snapshots/ in the brief folder)."),
@@ -163,12 +178,13 @@ def check(
     ] = ReportFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
     templates: TemplatesDir = None,
+    brief: BriefNames = None,
 ) -> None:
-    """Validate the brief, verify every quote against its snapshot, and lint it."""
-    from .check import check as run_check
-    from .check import failed, report
+    """Validate the brief (or every brief of a project), verify every quote against its
+    snapshot, and lint it."""
+    from .check import check_all, failed, report
 
-    findings = _run(lambda: run_check(content_dir, snapshots, templates))
+    findings = _run(lambda: check_all(content_dir, snapshots, templates, brief))
     colour = format is ReportFormat.text and sys.stdout.isatty()
     typer.echo(report(findings, format.value, colour), nl=False)
     if failed(findings, strict):
@@ -185,7 +201,7 @@ class DiffFormat(str, Enum):
 def diff(
     folders: Annotated[
         list[Path] | None,
-        typer.Argument(help="OLD NEW brief folders; with --rev, the one brief folder."),
+        typer.Argument(help="OLD NEW brief (or project) folders; with --rev, the one folder."),
     ] = None,
     rev: Annotated[
         str | None, typer.Option("--rev", help="Two git revisions, OLD..NEW (e.g. main..HEAD).")
@@ -205,13 +221,89 @@ def diff(
         raise typer.Exit(3)
 
 
+class ChangedFormat(str, Enum):
+    text = "text"
+    json = "json"
+    gitlab = "gitlab"
+
+
+@app.command(short_help="The briefs a change touches, as a CI job matrix.")
+def changed(
+    content_dir: BriefsDir = Path("."),
+    since: Annotated[
+        str | None,
+        typer.Option(help="A git revision: briefs changed since its merge base (default: all)."),
+    ] = None,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="A GitHub Actions matrix (same as -f json).")
+    ] = False,
+    format: Annotated[
+        ChangedFormat,
+        typer.Option(
+            "--format", "-f", help="text (names), json (matrix), gitlab (child pipeline)."
+        ),
+    ] = ChangedFormat.text,
+) -> None:
+    """List the briefs whose folder, shared templates, source library or CI files changed
+    since a revision: one line each, a GitHub Actions matrix of {brief, folder, slug}, or
+    a GitLab child pipeline with one job per brief."""
+    from .review.changed import changed_briefs, gitlab_pipeline, matrix_json
+
+    briefs = _run(lambda: changed_briefs(content_dir, since))
+    if json_out or format is ChangedFormat.json:
+        typer.echo(matrix_json(briefs))
+    elif format is ChangedFormat.gitlab:
+        typer.echo(gitlab_pipeline(briefs), nl=False)
+    else:
+        for brief in briefs:
+            typer.echo(brief.name)
+
+
+ci_app = typer.Typer(
+    help="Continuous integration files.", no_args_is_help=True, rich_markup_mode=None
+)
+app.add_typer(ci_app, name="ci")
+
+
+@ci_app.command("init", short_help="Write the GitHub Actions workflow and GitLab pipeline.")
+def ci_init(
+    content_dir: BriefsDir = Path("."),
+    install: Annotated[
+        str | None,
+        typer.Option(help="What the jobs pip-install (default: this version of briefgen)."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace files that exist.")] = False,
+) -> None:
+    """Write .github/workflows/briefs.yml and .gitlab-ci.yml at the top of the repository:
+    check and diff on every pull request, one build job per changed brief, and the public
+    index published from main. RESTRICTED and INTERNAL outputs go to artifacts kept
+    7 days, never to Pages."""
+    from .tools.ci_files import write_ci
+
+    written, kept = _run(lambda: write_ci(content_dir, install=install, force=force))
+    for path in written:
+        typer.echo(f"wrote {display_path(path)}")
+    for path in kept:
+        typer.echo(f"kept {display_path(path)}, which exists (--force replaces it)")
+
+
 @app.command()
 def new(folder: Annotated[Path, typer.Argument(help="A new or empty folder.")]) -> None:
-    """Write an example brief folder that checks and builds as it is."""
+    """Write an example brief folder that checks and builds as it is, and the CI files
+    that check and build it (in the repository holding it, or in the folder itself)."""
+    from .tools.ci_files import repository_root, write_ci
     from .tools.new import create_brief
 
     for path in _run(lambda: create_brief(folder)):
         typer.echo(f"wrote {display_path(path)}")
+    root = repository_root(folder) or folder
+    written, kept = _run(lambda: write_ci(folder, root=root))
+    for path in written:
+        typer.echo(f"wrote {display_path(path)}")
+    for path in kept:
+        typer.echo(
+            f"kept {display_path(path)}, which exists ('briefgen ci init --force' replaces it)"
+        )
     typer.echo(
         f"next: briefgen check {display_path(folder)} && briefgen build {display_path(folder)}"
     )

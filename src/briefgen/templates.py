@@ -34,13 +34,18 @@ BUILT_IN = "built-in"
 def search_path(content_dir: Path, templates: Path | None = None) -> list[Root]:
     """The folders audiences are looked up in, first match first: `--templates DIR`,
     the brief's own templates/, a templates/ folder beside the brief folder (the
-    repository layout content/ + templates/), then the built-ins. A folder met twice
+    repository layout content/ + templates/), the templates/ of the project the brief
+    is in (beside its briefgen.yaml), then the built-ins. A folder met twice
     (in a checkout, templates/ beside content/ holds the built-ins) counts once, as
     the later of the two."""
+    from .project import shared_templates
+
+    shared = shared_templates(content_dir)
     roots = [
         *([Root("--templates", templates)] if templates is not None else []),
         Root("the brief's templates/", content_dir / "templates"),
         Root("templates/ beside the brief", content_dir.absolute().parent / "templates"),
+        *([Root("the project's templates/", shared)] if shared is not None else []),
         Root(BUILT_IN, builtin_templates()),
     ]
     kept: list[Root] = []

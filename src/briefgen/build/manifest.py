@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem
+from ..project import library_file
 from ..templates import search_path
 
 MANIFEST = ".briefgen-manifest.json"
@@ -86,9 +87,12 @@ def tree_key(
     audiences: Sequence[str] | None,
     formats: Sequence[str] | None,
     templates: Path | None = None,
+    seen: dict[Path, str] | None = None,
 ) -> str:
     """A hash of every file a build of this selection could read, the tool
-    versions and SOURCE_DATE_EPOCH."""
+    versions and SOURCE_DATE_EPOCH. `seen` keeps the hash of each template folder
+    across the briefs of one project build, which share them."""
+    seen = {} if seen is None else seen
     digest = hashlib.sha256()
     for part in (
         ",".join(sorted(audiences or [])),
@@ -97,11 +101,31 @@ def tree_key(
         os.environ.get("SOURCE_DATE_EPOCH", ""),
     ):
         digest.update(part.encode() + b"\0")
-    roots = [content_dir, *(r.folder for r in search_path(content_dir, templates))]
-    for root in dict.fromkeys(roots):
-        digest.update(str(root).encode() + b"\0")
-        hash_files(digest, root, skip=out_dir)
+    digest.update(str(content_dir).encode() + b"\0")
+    hash_files(digest, content_dir, skip=out_dir)
+    for root in dict.fromkeys(r.folder for r in search_path(content_dir, templates)):
+        if root.resolve() != content_dir.resolve():
+            if root not in seen:
+                seen[root] = folder_digest(root, out_dir)
+            digest.update(f"{root}\0{seen[root]}".encode())
+    library = library_file(content_dir)
+    if library is not None:  # the project's shared sources
+        digest.update(f"{library}\0".encode() + _bytes_digest(library))
     return digest.hexdigest()
+
+
+def folder_digest(root: Path, skip: Path) -> str:
+    """A folder's files, names and bytes."""
+    digest = hashlib.sha256()
+    hash_files(digest, root, skip=skip)
+    return digest.hexdigest()
+
+
+def _bytes_digest(path: Path) -> bytes:
+    try:
+        return hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        return b"unreadable"
 
 
 def hash_files(digest: Any, root: Path, skip: Path | None = None) -> None:
@@ -109,10 +133,7 @@ def hash_files(digest: Any, root: Path, skip: Path | None = None) -> None:
     `skip` and .git. A file that cannot be read changes the hash, never stops it."""
     for path in _files(root, skip):
         digest.update(str(path.relative_to(root)).encode() + b"\0")
-        try:
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-        except OSError:
-            digest.update(b"unreadable\0")
+        digest.update(_bytes_digest(path))
 
 
 @dataclass

@@ -5,6 +5,11 @@ output, a hash of everything it depends on (the content its audience sees,
 the audience's templates, CSS and fonts, and the versions of the tools), so
 an unchanged output is not rendered again. PDFs, the slow part, are laid out
 in parallel processes.
+
+A project (see project.py) builds each brief to OUT/<brief>/ with a manifest of
+its own, so each is incremental on its own; the PDFs of every brief with work
+to do share one pool of processes; and each audience gets an index page,
+OUT/<audience>/index.html.
 """
 
 from __future__ import annotations
@@ -13,9 +18,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ContentError, Problem, StrictError, UsageError
+from ..project import Project, open_project
 from .lock import output_lock
 
 # Nothing heavier loads before an up-to-date build has returned: the content's
@@ -32,7 +38,10 @@ from .manifest import (
 from .plan import name_of
 
 if TYPE_CHECKING:
+    from ..audiences import Audience
     from ..content.models import Content
+    from .make import Rendered
+    from .plan import Job
 
 
 @dataclass
@@ -41,6 +50,30 @@ class BuildResult:
     skipped: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+
+    def add(self, other: BuildResult) -> None:
+        self.written += other.written
+        self.skipped += other.skipped
+        self.warnings += other.warnings
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the command line asked for, and the hash of every file it could read."""
+
+    audiences: Sequence[str] | None
+    formats: Sequence[str] | None
+    templates: Path | None
+    tree: str
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One brief of a build, and the folder its outputs go to."""
+
+    name: str | None  # its name in a project; None for a brief built alone
+    folder: Path
+    out_dir: Path
 
 
 def build(
@@ -54,12 +87,14 @@ def build(
     strict: bool = False,
     jobs: int | None = None,
     progress: Progress | None = None,
+    briefs: Sequence[str] | None = None,
 ) -> BuildResult:
-    """Build the named audiences (all by default) in the named formats (all by default).
+    """Build the named audiences (all by default) in the named formats (all by default),
+    of one brief folder or of every brief of a project (or those named in `briefs`).
 
-    Everything is rendered in memory before anything is written, so a brief
-    that fails anywhere leaves the earlier outputs untouched. With `strict`, a
-    warning fails the build the same way.
+    Everything is rendered in memory before anything is written, so a build
+    that fails anywhere, in any brief, leaves the earlier outputs untouched.
+    With `strict`, a warning fails the build the same way.
     """
     started = time.perf_counter()
     if not content_dir.is_dir():
@@ -69,98 +104,194 @@ def build(
         )
     if templates is not None and not templates.is_dir():
         raise UsageError(f"--templates: no folder at '{templates}'")
-    tree = tree_key(content_dir, out_dir, audiences, formats, templates)
-    unchanged = None if force else unchanged_outputs(out_dir, tree)
-    if unchanged is not None:  # not a byte changed: nothing to load, nothing to render
-        for target in unchanged.targets:
+    project = open_project(content_dir, out_dir)
+    units = build_units(project, content_dir, out_dir, briefs)
+    result, pending = BuildResult(), []
+    seen: dict[Path, str] = {}  # template folders hashed once for every brief
+    for unit in units:
+        tree = tree_key(unit.folder, unit.out_dir, audiences, formats, templates, seen)
+        unchanged = None if force else unchanged_outputs(unit.out_dir, tree)
+        if unchanged is None:
+            pending.append((unit, Selection(audiences, formats, templates, tree)))
+            continue
+        for target in unchanged.targets:  # not a byte changed: nothing to load or render
             if progress:
                 progress("skipped", target)
-        result = BuildResult(skipped=unchanged.targets, warnings=unchanged.warnings)
-    else:
-        selection = Selection(audiences, formats, templates, tree)
-        result = _build(content_dir, selection, out_dir, force, strict, jobs, progress)
+        result.add(BuildResult(skipped=unchanged.targets, warnings=unchanged.warnings))
+    _fail_if_strict(result.warnings, strict)
+    if pending or (project and _index_stale(project, units, out_dir)):
+        loaded = _load_all(pending)  # a brief with errors stops the build before any folder
+        with output_lock(out_dir):
+            result.add(_build(loaded, project, units, out_dir, force, strict, jobs, progress))
     _fail_if_strict(result.warnings, strict)
     result.seconds = time.perf_counter() - started
     return result
 
 
-@dataclass(frozen=True)
-class Selection:
-    """What the command line asked for, and the hash of every file it could read."""
+def build_units(
+    project: Project | None, content_dir: Path, out_dir: Path, briefs: Sequence[str] | None
+) -> list[Unit]:
+    """The briefs to build and where each goes: OUT/ for a lone brief, OUT/<brief>/ in a
+    project."""
+    if project is None:
+        if briefs:
+            raise UsageError(f"--brief: '{content_dir}' is one brief, not a project of briefs")
+        return [Unit(None, content_dir, out_dir)]
+    refs = [project.brief(name) for name in briefs] if briefs else list(project.briefs)
+    return [Unit(ref.name, ref.folder, out_dir / ref.name) for ref in dict.fromkeys(refs)]
 
-    audiences: Sequence[str] | None
-    formats: Sequence[str] | None
-    templates: Path | None
-    tree: str
+
+@dataclass
+class Loaded:
+    """A brief loaded and validated, with the audiences it is built for."""
+
+    unit: Unit
+    selection: Selection
+    content: Content
+    found: dict[str, Audience]
+    selected: list[Audience]
+
+
+@dataclass
+class Prepared:
+    """A brief planned: what it has to make, and the manifest of its last build."""
+
+    loaded: Loaded
+    planned: list[Job]
+    todo: list[Job]
+    manifest: dict[str, Any]
+
+
+def _load_all(pending: list[tuple[Unit, Selection]]) -> list[Loaded]:
+    """Every brief with work to do, loaded; every brief's problems, named by their files."""
+    loaded, problems = [], []
+    for unit, selection in pending:
+        try:
+            loaded.append(_load(unit, selection))
+        except ContentError as exc:
+            problems += exc.problems
+    if problems:
+        raise ContentError(problems)
+    return loaded
+
+
+def _load(unit: Unit, selection: Selection) -> Loaded:
+    from ..audiences import find_audiences, select_audiences
+    from ..clearance import hidden_references
+    from ..content.validate import load_content, unknown_audiences
+    from ..templates import search_path
+
+    content, documents = load_content(unit.folder)
+    found = find_audiences(unit.folder, selection.templates)
+    problems = unknown_audiences(content, documents, list(found))
+    if problems:
+        raise ContentError(problems)
+    roots = search_path(unit.folder, selection.templates)
+    try:
+        selected = select_audiences(found, list(selection.audiences or []), roots)
+    except UsageError as exc:
+        raise UsageError(f"brief '{unit.name}': {exc}" if unit.name else str(exc)) from None
+    problems = hidden_references(content, documents, selected)
+    if problems:
+        raise ContentError(problems)
+    return Loaded(unit, selection, content, found, selected)
 
 
 def _build(
-    content_dir: Path,
-    selection: Selection,
+    loaded: list[Loaded],
+    project: Project | None,
+    units: list[Unit],
     out_dir: Path,
     force: bool,
     strict: bool,
     jobs: int | None,
     progress: Progress | None,
 ) -> BuildResult:
-    from ..audiences import find_audiences, select_audiences
-    from ..clearance import hidden_references
-    from ..content.validate import load_content, unknown_audiences
-    from ..templates import search_path
-    from .budget import over_budget
     from .make import render_all
-    from .plan import is_current, plan, stale_outputs
-    from .write import remove_own_temporaries, write_outputs
+    from .write import write_outputs
 
-    content, documents = load_content(content_dir)
-    found = find_audiences(content_dir, selection.templates)
-    problems = unknown_audiences(content, documents, list(found))
-    if problems:
-        raise ContentError(problems)
-    roots = search_path(content_dir, selection.templates)
-    selected = select_audiences(found, list(selection.audiences or []), roots)
-    problems = hidden_references(content, documents, selected)
-    if problems:
-        raise ContentError(problems)
-    result = BuildResult()
-    with output_lock(out_dir):
-        remove_own_temporaries(out_dir)
-        manifest = read_manifest(out_dir)
-        planned = plan(content_dir, content, selected, selection.formats, out_dir)
-        todo = []
-        for job in planned:
-            if not force and is_current(job, manifest):
-                result.skipped.append(job.target)
-                if progress:
-                    progress("skipped", job.target)
-            else:
-                todo.append(job)
-        outputs = render_all(todo, jobs, progress)
-        result.warnings += over_budget(todo, outputs)  # over budget, not allowed: raises
-        for job in todo:
-            result.warnings += [
-                Problem(job.target, None, None, "", w, "build-warning")
-                for w in outputs[job.target].warnings
-            ]
-        result.warnings += stale_outputs(content, found, planned, manifest, out_dir)
-        result.warnings += language_problems(content)
-        _fail_if_strict(result.warnings, strict)  # before anything is written
-        for job in todo:
-            manifest["outputs"][name_of(job.target, out_dir)] = {
-                "inputs": job.key,
-                "output": digest(outputs[job.target].data),
-            }
-        record = {
-            "key": selection.tree,
-            "outputs": [name_of(job.target, out_dir) for job in planned],
-            "warnings": [warning_record(w, out_dir) for w in result.warnings],
-        }
-        if outputs or manifest.get("tree") != record:
-            manifest["tree"] = record
-            files = {target: out.data for target, out in outputs.items()}
-            write_outputs({**files, out_dir / MANIFEST: manifest_bytes(manifest)})
-        result.written = [job.target for job in todo]
+    prepared = [_plan(brief, force, progress) for brief in loaded]
+    outputs = render_all([job for p in prepared for job in p.todo], jobs, progress)
+    result, files = BuildResult(), dict[Path, bytes]()
+    for brief in prepared:
+        todo = {id(job) for job in brief.todo}
+        result.skipped += [job.target for job in brief.planned if id(job) not in todo]
+        result.warnings += _finish(brief, outputs, files)
+        result.written += [job.target for job in brief.todo]
+    _fail_if_strict(result.warnings, strict)  # before anything is written
+    if project is not None:
+        from .index import index_pages
+
+        files.update(index_pages(project, units, out_dir, files))
+    write_outputs(files)
     return result
+
+
+def _plan(brief: Loaded, force: bool, progress: Progress | None) -> Prepared:
+    from .plan import is_current, plan
+    from .write import remove_own_temporaries
+
+    out_dir = brief.unit.out_dir
+    remove_own_temporaries(out_dir)
+    manifest = read_manifest(out_dir)
+    formats = brief.selection.formats
+    planned = plan(brief.unit.folder, brief.content, brief.selected, formats, out_dir)
+    todo = []
+    for job in planned:
+        if not force and is_current(job, manifest):
+            if progress:
+                progress("skipped", job.target)
+        else:
+            todo.append(job)
+    return Prepared(brief, planned, todo, manifest)
+
+
+def _finish(
+    brief: Prepared, outputs: dict[Path, Rendered], files: dict[Path, bytes]
+) -> list[Problem]:
+    """The brief's warnings; its outputs and manifest added to `files`."""
+    from .budget import over_budget
+    from .index import index_entries
+    from .plan import stale_outputs
+
+    unit, manifest = brief.loaded.unit, brief.manifest
+    content = brief.loaded.content
+    warnings = over_budget(brief.todo, outputs)  # over budget, not allowed: raises
+    for job in brief.todo:
+        warnings += [
+            Problem(job.target, None, None, "", w, "build-warning")
+            for w in outputs[job.target].warnings
+        ]
+    warnings += stale_outputs(content, brief.loaded.found, brief.planned, manifest, unit.out_dir)
+    warnings += language_problems(content)
+    for job in brief.todo:
+        manifest["outputs"][name_of(job.target, unit.out_dir)] = {
+            "inputs": job.key,
+            "output": digest(outputs[job.target].data),
+        }
+    record = {
+        "key": brief.loaded.selection.tree,
+        "outputs": [name_of(job.target, unit.out_dir) for job in brief.planned],
+        "warnings": [warning_record(w, unit.out_dir) for w in warnings],
+    }
+    selected = [a.name for a in brief.loaded.selected]
+    index = index_entries(content, brief.planned, selected, unit.out_dir, manifest.get("index"))
+    if brief.todo or manifest.get("tree") != record or manifest.get("index") != index:
+        manifest["tree"], manifest["index"] = record, index
+        files.update({job.target: outputs[job.target].data for job in brief.todo})
+        files[unit.out_dir / MANIFEST] = manifest_bytes(manifest)
+    return warnings
+
+
+def _index_stale(project: Project, units: list[Unit], out_dir: Path) -> bool:
+    """Whether an index page is missing or differs from what the manifests say: only
+    then does a build with nothing else to do write one."""
+    from .index import index_pages
+
+    for path, data in index_pages(project, units, out_dir, {}).items():
+        if not path.is_file() or path.read_bytes() != data:
+            return True
+    return False
 
 
 def language_problems(content: Content) -> list[Problem]:

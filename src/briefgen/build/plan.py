@@ -40,10 +40,15 @@ def plan(
     out_dir: Path,
 ) -> list[Job]:
     from ..clearance import filter_content
+    from ..content.sections import located_cited
 
     jobs = []
     for audience in audiences:
         visible = filter_content(content, audience)
+        if next(located_cited(visible), None) is None:
+            # It sees no statement: an output would be a title page that tells of
+            # what is withheld. It gets none, and no line in its index.
+            continue
         for fmt in audience.config.formats:
             if formats and fmt not in formats:
                 continue

@@ -75,10 +75,33 @@ class Review:
     snapshot_dir: Path | None
     audiences: dict[str, Audience]
     snapshots_refused: bool = False  # the folder is reported already: say nothing more
+    # Where the snapshots of the project library's sources are: snapshots/ beside
+    # the library, unless --snapshots names one folder for all.
+    library_snapshots: Path | None = None
     renderable: bool = True  # False when a page would name what it does not show
 
     def at(self, key: str, loc: tuple[str | int, ...], message: str, code: str) -> Problem:
         return self.documents[key].problem(loc, field_path(key, loc), message, code=code)
+
+
+def check_all(
+    target: Path,
+    snapshots: Path | None = None,
+    templates: Path | None = None,
+    briefs: list[str] | None = None,
+) -> list[Finding]:
+    """`check` of one brief folder, or of every brief of a project (or those named)."""
+    from ..project import open_project
+
+    if not target.is_dir():
+        raise UsageError(f"no brief folder at '{target}'")
+    project = open_project(target)
+    if project is None:
+        if briefs:
+            raise UsageError(f"--brief: '{target}' is one brief, not a project of briefs")
+        return check(target, snapshots, templates)
+    refs = [project.brief(name) for name in briefs] if briefs else project.briefs
+    return [f for ref in dict.fromkeys(refs) for f in check(ref.folder, snapshots, templates)]
 
 
 def check(
@@ -113,6 +136,7 @@ def check(
     hidden = hidden_references(content, documents, audiences.values())
     findings += [Finding("error", p) for p in hidden]
     review = Review(content, documents, snapshot_dir, audiences, snapshots_refused=bool(findings))
+    review.library_snapshots = snapshots or library_snapshots(content_dir)
     review.renderable = not hidden
     findings += [f for lint in LINTS for f in lint(review)]
     return sorted_findings(findings)
@@ -149,6 +173,15 @@ def default_snapshots(content_dir: Path) -> tuple[Path | None, Problem | None]:
             "snapshot-outside",
         )
     return folder, None
+
+
+def library_snapshots(content_dir: Path) -> Path | None:
+    """snapshots/ beside the project's source library, when there is one."""
+    from ..project import library_file
+
+    library = library_file(content_dir)
+    folder = library.parent / "snapshots" if library else None
+    return folder if folder is not None and folder.is_dir() else None
 
 
 def problems_of(error: BriefgenError) -> list[Problem]:
@@ -225,13 +258,16 @@ def _snapshot(review: Review, source_id: str) -> tuple[str | None, Problem | Non
             "quote-without-snapshot",
         )
     where = (index, "snapshot")
-    root = review.snapshot_dir.resolve()
-    path = (review.snapshot_dir / source.snapshot).resolve()
+    folder = review.snapshot_dir
+    if source.id in review.content.library and review.library_snapshots is not None:
+        folder = review.library_snapshots
+    root = folder.resolve()
+    path = (folder / source.snapshot).resolve()
     if not path.is_relative_to(root):
         return None, review.at(
             "sources",
             where,
-            (f"snapshot '{source.snapshot}' is outside the snapshot folder {review.snapshot_dir}"),
+            (f"snapshot '{source.snapshot}' is outside the snapshot folder {folder}"),
             "snapshot-outside",
         )
     if not path.is_file():
@@ -239,7 +275,7 @@ def _snapshot(review: Review, source_id: str) -> tuple[str | None, Problem | Non
             "sources",
             where,
             (
-                f"snapshot '{source.snapshot}' not found in {review.snapshot_dir} "
+                f"snapshot '{source.snapshot}' not found in {folder} "
                 "(pass --snapshots DIR if they are kept elsewhere)"
             ),
             "snapshot-missing",
@@ -253,7 +289,8 @@ def _snapshot(review: Review, source_id: str) -> tuple[str | None, Problem | Non
 def unused_sources(review: Review) -> Iterator[Finding]:
     cited = {c.source for s in all_cited(review.content) for c in s.sources}
     for i, source in enumerate(review.content.sources):
-        if source.id not in cited:
+        # A project's library is there to pick from: no brief cites all of it.
+        if source.id not in cited and source.id not in review.content.library:
             yield Finding(
                 "warning",
                 review.at(

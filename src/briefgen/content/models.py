@@ -543,6 +543,9 @@ class Content(BaseModel):
     abbreviations: Abbreviations = Field(default_factory=dict)
     # The brief folder, for the files the content names (a .csl style); not content.
     folder: Path | None = Field(None, exclude=True)
+    # The ids of the sources that come from the project's shared library, which a
+    # brief need not cite all of.
+    library: frozenset[str] = Field(default_factory=frozenset, exclude=True)
 
     def source(self, source_id: str) -> Source:
         return next(s for s in self.sources if s.id == source_id)

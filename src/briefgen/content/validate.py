@@ -12,9 +12,11 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from ..errors import ContentError, Problem
+from ..project import library_file
+from .library import WithLibrary, joined, read_library, shadowed
 from .load import Document, Loc, load_yaml
 from .markup import references
-from .models import Content, Figure, Table
+from .models import Content, Figure, Source, Table
 from .sections import (
     ABBREVIATIONS,
     REQUIRED_FILES,
@@ -30,23 +32,34 @@ from .sections import (
 
 def load_content(content_dir: Path) -> tuple[Content, dict[str, Document]]:
     """Read and validate every file of a brief folder; raise ContentError listing all problems."""
-    documents, problems = _read_files(content_dir)
+    library_path = library_file(content_dir)
+    documents, problems = _read_files(content_dir, library_path is not None)
     files = content_files()
     parsed: dict[str, Any] = {}
     for key, doc in documents.items():
         try:
             parsed[key] = TypeAdapter(files[key]).validate_python(doc.data)
         except ValidationError as exc:
-            problems += [_schema_problem(key, doc, err) for err in exc.errors()]
+            problems += [schema_problem(key, doc, err) for err in exc.errors()]
+    shared: list[Source] = []
+    if library_path is not None:
+        try:
+            library, shared = read_library(library_path)
+        except ContentError as exc:
+            problems += exc.problems
+        else:
+            own = documents.get("sources")
+            documents["sources"] = joined(own, content_dir / "sources.yaml", library)
     if problems:
         raise ContentError(problems)
     sections = {k.name: parsed.get(k.name, []) for k in with_items()}
     content = Content(
         brief=parsed["brief"],
-        sources=parsed["sources"],
+        sources=[*parsed.get("sources", []), *shared],
         sections=sections,
         abbreviations=parsed.get(ABBREVIATIONS, {}),
         folder=content_dir,
+        library=frozenset(s.id for s in shared),
     )
     problems += cross_check(content, documents)
     if problems:
@@ -54,13 +67,14 @@ def load_content(content_dir: Path) -> tuple[Content, dict[str, Document]]:
     return content, documents
 
 
-def _read_files(content_dir: Path) -> tuple[dict[str, Document], list[Problem]]:
+def _read_files(content_dir: Path, has_library: bool) -> tuple[dict[str, Document], list[Problem]]:
+    """The brief's files. In a project with a source library, sources.yaml may be left out."""
     documents: dict[str, Document] = {}
     problems: list[Problem] = []
     for key in content_files():
         path = content_dir / f"{key}.yaml"
         if not path.is_file():
-            if key in REQUIRED_FILES:
+            if key in REQUIRED_FILES and not (key == "sources" and has_library):
                 problems.append(
                     Problem(path, None, None, "", f"missing: a brief folder needs {key}.yaml")
                 )
@@ -91,7 +105,7 @@ CODED_ERRORS = {
 }
 
 
-def _schema_problem(key: str, doc: Document, err: ErrorDetails) -> Problem:
+def schema_problem(key: str, doc: Document, err: ErrorDetails) -> Problem:
     # A union's tag (`<figure>`) says which form pydantic tried; it is no key of the file.
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("<")))
     kind = err["type"]
@@ -224,11 +238,20 @@ def _has_field(tp: Any, name: str | int | None) -> bool:
 
 def cross_check(content: Content, documents: dict[str, Document]) -> list[Problem]:
     """What one file alone cannot show: unique ids and cited ids that exist."""
-    problems = _duplicate_ids(documents["sources"], "sources", [s.id for s in content.sources])
+    sources = documents["sources"]
+    if isinstance(sources, WithLibrary):
+        problems = shadowed(sources, content.sources)
+        for part in (range(sources.own), range(sources.own, len(content.sources))):
+            ids = {i: content.sources[i].id for i in part}
+            problems += _duplicate_ids(sources, "sources", ids)
+    else:
+        problems = _duplicate_ids(
+            sources, "sources", dict(enumerate(s.id for s in content.sources))
+        )
     for kind in with_items():
         if kind.ids and kind.name in documents:
-            ids = [item.id for item in content.items(kind.name)]
-            problems += _duplicate_ids(documents[kind.name], kind.name, ids)
+            item_ids = [item.id for item in content.items(kind.name)]
+            problems += _duplicate_ids(documents[kind.name], kind.name, dict(enumerate(item_ids)))
     problems += _style_problems(content, documents["brief"])
     problems += _duplicate_statement_ids(content, documents)
     known = sorted(s.id for s in content.sources)
@@ -358,10 +381,11 @@ def _duplicate_statement_ids(content: Content, documents: dict[str, Document]) -
     return problems
 
 
-def _duplicate_ids(doc: Document, key: str, ids: list[str]) -> list[Problem]:
+def _duplicate_ids(doc: Document, key: str, ids: dict[int, str]) -> list[Problem]:
+    """Ids used twice, by their index in the file."""
     problems: list[Problem] = []
     first: dict[str, int] = {}
-    for i, item_id in enumerate(ids):
+    for i, item_id in ids.items():
         if item_id in first:
             line, _ = doc.position((first[item_id], "id"))
             problems.append(

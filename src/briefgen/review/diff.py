@@ -264,6 +264,8 @@ LABELS = {
     "source-added": "source added",
     "source-removed": "source removed",
     "source-regraded": "source regraded",
+    "brief-added": "brief added",
+    "brief-removed": "brief removed",
 }
 
 

@@ -22,20 +22,20 @@ def export(folder: Path, rev: str, target: Path) -> Path:
     """The repository holding `folder`, as it was at `rev`, unpacked into `target`;
     returns where `folder` is in it. The whole tree, so that templates beside the
     brief come along."""
-    top = _git(folder, "rev-parse", "--show-toplevel").decode().strip()
+    top = git(folder, "rev-parse", "--show-toplevel").decode().strip()
     inside = folder.resolve().relative_to(Path(top).resolve())
     # From the top: run in a subfolder, git archive would hold that subfolder alone.
-    archive = _git(Path(top), "archive", "--format=tar", rev)
+    archive = git(Path(top), "archive", "--format=tar", rev)
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(target, filter="data")  # no links out, no absolute paths
     return target / inside
 
 
-def _git(folder: Path, *args: str) -> bytes:
+def git(folder: Path, *args: str) -> bytes:
     try:
         done = subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True)
     except FileNotFoundError:
-        raise UsageError("--rev needs git, which is not installed") from None
+        raise UsageError("git is needed here, and is not installed") from None
     except subprocess.CalledProcessError as exc:
         message = exc.stderr.decode(errors="replace").strip().splitlines()
         raise UsageError(f"git {args[0]}: {message[-1] if message else exc}") from None

@@ -1,0 +1,172 @@
+"""The index page of each audience of a project: OUT/<audience>/index.html.
+
+Each brief's manifest keeps, for each audience it was built for, what the index
+shows of it (title, date, bottom line, highest marking, its files), taken from
+the content as filtered for that audience. The index is made from the manifests,
+so a build with nothing else to do needs no content loaded to write it, and it
+can only show what that audience's own outputs show. An audience that sees no
+statement of a brief gets no output of it, so no line in its index either.
+
+The page is self-contained: one stylesheet and one script, both inline, and a
+Content-Security-Policy that lets the page load nothing and run that script
+alone. Without the script every brief is listed; with it, a text field filters
+the list as one types.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from ..errors import TemplateError
+from .manifest import MANIFEST, read_manifest
+
+if TYPE_CHECKING:
+    from ..content.models import Content
+    from ..project import Project
+    from .pipeline import Unit
+    from .plan import Job
+
+INDEX = "index.html"
+ENTRY_KEYS = ("title", "subtitle", "date", "lang", "bottom_line", "marking", "audience_title")
+_REFERENCE = re.compile(r"\s*\(?\{(?:fig|tab):[^}]*\}\)?")
+
+
+def index_entries(
+    content: Content, planned: list[Job], selected: list[str], out_dir: Path, earlier: Any
+) -> dict[str, dict[str, Any]]:
+    """What the index of each audience shows of this brief. An audience built now gets
+    a fresh entry; one that was selected but sees nothing gets none; one left out of
+    this build (`-a`) keeps its earlier entry while its files are there."""
+    kept = {
+        name: entry
+        for name, entry in (earlier if isinstance(earlier, dict) else {}).items()
+        if _intact(entry, out_dir)
+    }
+    entries = {name: entry for name, entry in kept.items() if name not in selected}
+    for job in planned:
+        name = job.audience.name
+        if name not in entries:
+            files = dict(kept[name]["files"]) if name in kept else {}
+            entries[name] = {
+                **_entry(job.content),
+                "audience_title": job.audience.config.title,
+                "files": files,
+            }
+        entries[name]["files"][job.fmt] = job.target.relative_to(out_dir).as_posix()
+    return dict(sorted(entries.items()))
+
+
+def _entry(visible: Content) -> dict[str, Any]:
+    from ..clearance import highest_marking
+    from ..content.markup import plain
+
+    brief = visible.brief
+    bottom = plain(_REFERENCE.sub("", brief.summary[0].text)) if brief.summary else ""
+    return {
+        "title": plain(brief.title),
+        "subtitle": plain(brief.subtitle) if brief.subtitle else "",
+        "date": brief.date.isoformat(),
+        "lang": brief.lang,
+        "bottom_line": " ".join(bottom.split()),
+        "marking": highest_marking(visible),
+    }
+
+
+def _intact(entry: Any, out_dir: Path) -> bool:
+    """An entry of the shape this module writes, whose files are all still there."""
+    if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ENTRY_KEYS):
+        return False
+    files = entry.get("files")
+    if not isinstance(files, dict) or not files:
+        return False
+    return all(
+        isinstance(p, str) and ".." not in p.split("/") and (out_dir / p).is_file()
+        for p in files.values()
+    )
+
+
+def index_pages(
+    project: Project, units: list[Unit], out_dir: Path, files: Mapping[Path, bytes]
+) -> dict[Path, bytes]:
+    """Every audience's index page, from the manifests being written (`files`) or, for
+    the briefs not built now, those on disk."""
+    listed: dict[str, list[dict[str, Any]]] = {}
+    for ref in project.briefs:
+        brief_out = out_dir / ref.name
+        written = files.get(brief_out / MANIFEST)
+        manifest = json.loads(written) if written is not None else read_manifest(brief_out)
+        for audience, entry in (manifest.get("index") or {}).items():
+            if not _intact(entry, brief_out) and written is None:
+                continue
+            links = {
+                fmt: "../" + quote(f"{ref.name}/{path}") for fmt, path in entry["files"].items()
+            }
+            listed.setdefault(audience, []).append({**entry, "links": links, "brief": ref.name})
+    return {
+        out_dir / audience / INDEX: render_index(project, audience, entries).encode()
+        for audience, entries in sorted(listed.items())
+    }
+
+
+FILTER_SCRIPT = """
+(function () {
+  var box = document.getElementById("filter-box");
+  var field = document.getElementById("filter");
+  var items = Array.prototype.slice.call(document.querySelectorAll("li.brief"));
+  var count = document.getElementById("count");
+  var none = document.getElementById("none");
+  var all = count.textContent;
+  var words = function (text) {
+    return text.toLocaleLowerCase().normalize("NFKC").split(/\\s+/).filter(Boolean);
+  };
+  box.hidden = false;
+  field.addEventListener("input", function () {
+    var wanted = words(field.value);
+    var shown = 0;
+    items.forEach(function (item) {
+      var text = item.getAttribute("data-text");
+      var match = wanted.every(function (w) { return text.indexOf(w) !== -1; });
+      item.hidden = !match;
+      if (match) { shown += 1; }
+    });
+    var number = shown.toLocaleString(document.documentElement.lang);
+    count.textContent = wanted.length ? count.getAttribute("data-some").replace("#", number) : all;
+    none.hidden = shown !== 0;
+  });
+})();
+""".strip()
+
+
+def script_hash() -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(FILTER_SCRIPT.encode()).digest()).decode()
+
+
+def render_index(project: Project, audience: str, entries: list[dict[str, Any]]) -> str:
+    """One audience's index: newest brief first, in the project's language."""
+    from ..render.i18n import I18n
+    from ..render.index_page import index_html
+
+    langs = {e["lang"] for e in entries}
+    lang = project.lang or (langs.pop() if len(langs) == 1 else "en")
+    i18n = I18n(lang)
+    ordered = sorted(entries, key=lambda e: e["title"].casefold())
+    ordered.sort(key=lambda e: e["date"], reverse=True)  # newest first, stable by title
+    html = index_html(project, audience, ordered, i18n, FILTER_SCRIPT, script_hash())
+    _check_loads(html)
+    return html
+
+
+def _check_loads(html: str) -> None:
+    """The index loads nothing and runs its one script alone."""
+    from ..render.assets import scan
+
+    loads, refused = scan(html)
+    if loads or refused != ["<script>"] or html.count("<script") != 1:
+        raise TemplateError(f"the index page would load or run more than it may: {loads, refused}")

@@ -1,0 +1,72 @@
+"""briefgen ci init: the GitHub Actions workflow and the GitLab pipeline of a repository
+of briefs, from the templates in tools/ci/."""
+
+from __future__ import annotations
+
+import subprocess
+from importlib import metadata
+from pathlib import Path
+
+from ..errors import UsageError
+from ..project import is_brief, open_project
+
+TEMPLATES = Path(__file__).parent / "ci"
+TARGETS = {"github.yml": ".github/workflows/briefs.yml", "gitlab.yml": ".gitlab-ci.yml"}
+
+
+def default_install() -> str:
+    """The briefgen the CI jobs install: this one."""
+    try:
+        return f"briefgen=={metadata.version('briefgen')}"
+    except metadata.PackageNotFoundError:
+        return "briefgen"
+
+
+def repository_root(folder: Path) -> Path | None:
+    """The top of the git work tree holding `folder`, if it is in one."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(folder), "rev-parse", "--show-toplevel"],
+            check=True,
+            capture_output=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return Path(done.stdout.decode().strip())
+
+
+def ci_files(briefs: str, install: str) -> dict[str, str]:
+    """Each CI file's path in the repository, and its text."""
+    return {
+        target: (TEMPLATES / name)
+        .read_text(encoding="utf-8")
+        .replace("@BRIEFS@", briefs)
+        .replace("@INSTALL@", install)
+        for name, target in TARGETS.items()
+    }
+
+
+def write_ci(
+    folder: Path, root: Path | None = None, install: str | None = None, force: bool = False
+) -> tuple[list[Path], list[Path]]:
+    """Write the CI files for the briefs at `folder` into the repository's top (or `root`).
+    Returns (written, left as they were): an existing file is kept unless `force`."""
+    if not folder.is_dir():
+        raise UsageError(f"no folder at '{folder}'")
+    if not is_brief(folder):
+        open_project(folder)  # a folder with no brief under it is a usage error
+    root = root or repository_root(folder) or Path.cwd()
+    try:
+        briefs = folder.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        raise UsageError(f"'{folder}' is not inside the repository at '{root}'") from None
+    written, kept = [], []
+    for target, text in ci_files(briefs, install or default_install()).items():
+        path = root / target
+        if path.exists() and not force:
+            kept.append(path)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written, kept
