@@ -194,3 +194,57 @@ def test_axe_finds_nothing_serious_beside_figures_and_tables(
         ]
         assert serious == [], path
         page.close()
+
+
+@pytest.fixture(scope="module")
+def project_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The public index of a three-brief project (test_project.make_project)."""
+    from test_project import make_project
+
+    from briefgen.build import build
+
+    root = make_project(tmp_path_factory.mktemp("project"))
+    build(root, out_dir=root / "out", formats=["html"])
+    return root / "out" / "public" / "index.html"
+
+
+def test_the_index_filters_as_one_types_under_its_own_policy(
+    browser: Browser, project_index: Path
+) -> None:
+    page, problems = open_page(browser, project_index)
+    assert page.locator("#filter").is_visible()  # the script ran: its hash is allowed
+    assert page.locator("li.brief:visible").count() == 2
+    page.fill("#filter", "港湾")
+    assert page.locator("li.brief:visible").count() == 1
+    assert page.locator("#count").inner_text() == "Shown: 1 of 2"
+    page.fill("#filter", "no such words")
+    assert page.locator("li.brief:visible").count() == 0
+    assert page.locator("#none").is_visible()
+    page.fill("#filter", "")
+    assert page.locator("li.brief:visible").count() == 2
+    assert page.locator("#count").inner_text() == "2 briefs"
+    assert problems == []
+    page.close()
+
+
+@pytest.mark.parametrize("width", [1200, 390])
+def test_the_index_is_accessible_and_fits_a_phone(
+    browser: Browser, project_index: Path, width: int
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    # axe is injected as a script, which the index's policy would refuse.
+    page = browser.new_page(viewport={"width": width, "height": 900}, bypass_csp=True)
+    page.goto(project_index.as_uri())
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+    results = Axe().run(page)
+    serious = [
+        f"{v['id']}: {v['help']}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+    page.close()

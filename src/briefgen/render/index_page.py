@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ..project import Project
     from .i18n import I18n
 
+TYPESET = ("title", "subtitle", "bottom_line")  # quotes as the brief's language writes them
 TYPES = {
     "pdf": "application/pdf",
     "html": "text/html",
@@ -32,6 +33,7 @@ def index_html(
     script_hash: str,
 ) -> str:
     from .i18n import I18n
+    from .typography import smart_quotes
 
     env = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(builtin_templates() / "_common"),
@@ -49,6 +51,7 @@ def index_html(
         shown.append(
             {
                 **entry,
+                **{key: smart_quotes(entry[key], own) for key in TYPESET},
                 "dir": own.direction,
                 "date_shown": i18n.date(dt.date.fromisoformat(entry["date"])),
                 "search": unicodedata.normalize("NFKC", text).lower(),
