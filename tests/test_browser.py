@@ -58,6 +58,18 @@ def open_page(browser: Browser, path: Path, width: int = 1200) -> tuple[Page, li
     return page, problems
 
 
+def serious_violations(page: Page) -> list[str]:
+    """What axe finds serious or critical on the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']}: {v['help']}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 @pytest.mark.parametrize("audience", AUDIENCES)
 def test_page_loads_without_errors_or_requests(
     browser: Browser, sample_build: Path, audience: str
@@ -104,15 +116,8 @@ def test_nothing_overflows_at_phone_width(
 def test_axe_finds_no_serious_violations(
     browser: Browser, sample_build: Path, audience: str
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     page, _ = open_page(browser, sample_build / audience / "brief.html")
-    results = Axe().run(page)
-    serious = [
-        f"{v['id']}: {v['help']}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    serious = serious_violations(page)
     assert serious == []
     page.close()
 
@@ -182,16 +187,9 @@ def test_a_wide_table_scrolls_in_its_own_box_on_a_phone(
 def test_axe_finds_nothing_serious_beside_figures_and_tables(
     browser: Browser, blocks_page: Path, canary_build: Path, width: int
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     for path in (blocks_page, canary_build / "analyst" / "brief.html"):
         page, _ = open_page(browser, path, width=width)
-        results = Axe().run(page)
-        serious = [
-            f"{v['id']}: {v['help']}"
-            for v in results.response["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
+        serious = serious_violations(page)
         assert serious == [], path
         page.close()
 
@@ -231,8 +229,6 @@ def test_the_index_filters_as_one_types_under_its_own_policy(
 def test_the_index_is_accessible_and_fits_a_phone(
     browser: Browser, project_index: Path, width: int
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     # axe is injected as a script, which the index's policy would refuse.
     page = browser.new_page(viewport={"width": width, "height": 900}, bypass_csp=True)
     page.goto(project_index.as_uri())
@@ -240,11 +236,6 @@ def test_the_index_is_accessible_and_fits_a_phone(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0
-    results = Axe().run(page)
-    serious = [
-        f"{v['id']}: {v['help']}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    serious = serious_violations(page)
     assert serious == []
     page.close()

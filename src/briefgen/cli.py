@@ -291,7 +291,8 @@ def ci_init(
 def new(folder: Annotated[Path, typer.Argument(help="A new or empty folder.")]) -> None:
     """Write an example brief folder that checks and builds as it is, and the CI files
     that check and build it (in the repository holding it, or in the folder itself)."""
-    from .tools.ci_files import repository_root, write_ci
+    from .review.git import repository_root
+    from .tools.ci_files import write_ci
     from .tools.new import create_brief
 
     for path in _run(lambda: create_brief(folder)):

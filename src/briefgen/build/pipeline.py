@@ -119,11 +119,10 @@ def build(
                 progress("skipped", target)
         result.add(BuildResult(skipped=unchanged.targets, warnings=unchanged.warnings))
     _fail_if_strict(result.warnings, strict)
-    if pending or (project and _index_stale(project, units, out_dir)):
+    if pending or (project and _index_stale(project, out_dir)):
         loaded = _load_all(pending)  # a brief with errors stops the build before any folder
         with output_lock(out_dir):
-            result.add(_build(loaded, project, units, out_dir, force, strict, jobs, progress))
-    _fail_if_strict(result.warnings, strict)
+            result.add(_build(loaded, project, out_dir, force, strict, jobs, progress))
     result.seconds = time.perf_counter() - started
     return result
 
@@ -200,7 +199,6 @@ def _load(unit: Unit, selection: Selection) -> Loaded:
 def _build(
     loaded: list[Loaded],
     project: Project | None,
-    units: list[Unit],
     out_dir: Path,
     force: bool,
     strict: bool,
@@ -222,7 +220,7 @@ def _build(
     if project is not None:
         from .index import index_pages
 
-        files.update(index_pages(project, units, out_dir, files))
+        files.update(index_pages(project, out_dir, files))
     write_outputs(files)
     return result
 
@@ -283,12 +281,12 @@ def _finish(
     return warnings
 
 
-def _index_stale(project: Project, units: list[Unit], out_dir: Path) -> bool:
+def _index_stale(project: Project, out_dir: Path) -> bool:
     """Whether an index page is missing or differs from what the manifests say: only
     then does a build with nothing else to do write one."""
     from .index import index_pages
 
-    for path, data in index_pages(project, units, out_dir, {}).items():
+    for path, data in index_pages(project, out_dir, {}).items():
         if not path.is_file() or path.read_bytes() != data:
             return True
     return False

@@ -14,9 +14,8 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import UsageError
 from ..project import LIBRARY_FILE, PROJECT_FILE, BriefRef, open_project, project_root
-from .git import git
+from .git import git, repository_root
 
 CI_FILES = (".github/workflows/briefs.yml", ".gitlab-ci.yml")
 RETENTION = "7 days"  # of every artifact, which may hold INTERNAL and RESTRICTED outputs
@@ -49,10 +48,8 @@ def changed_briefs(target: Path, since: str | None) -> list[Changed]:
 
 
 def _top(target: Path) -> Path:
-    try:
-        return Path(git(target, "rev-parse", "--show-toplevel").decode().strip()).absolute()
-    except UsageError:  # not in git: paths from the working folder
-        return Path.cwd().absolute()
+    """Where the paths git names start: the repository's top, else the working folder."""
+    return (repository_root(target) or Path.cwd()).absolute()
 
 
 def _changed_paths(target: Path, since: str) -> list[str]:

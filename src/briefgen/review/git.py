@@ -31,6 +31,14 @@ def export(folder: Path, rev: str, target: Path) -> Path:
     return target / inside
 
 
+def repository_root(folder: Path) -> Path | None:
+    """The top of the git work tree holding `folder`, if it is in one."""
+    try:
+        return Path(git(folder, "rev-parse", "--show-toplevel").decode().strip())
+    except UsageError:  # not in a repository, or no git
+        return None
+
+
 def git(folder: Path, *args: str) -> bytes:
     try:
         done = subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True)

@@ -3,12 +3,12 @@ of briefs, from the templates in tools/ci/."""
 
 from __future__ import annotations
 
-import subprocess
 from importlib import metadata
 from pathlib import Path
 
 from ..errors import UsageError
 from ..project import is_brief, open_project
+from ..review.git import repository_root
 
 TEMPLATES = Path(__file__).parent / "ci"
 TARGETS = {"github.yml": ".github/workflows/briefs.yml", "gitlab.yml": ".gitlab-ci.yml"}
@@ -20,19 +20,6 @@ def default_install() -> str:
         return f"briefgen=={metadata.version('briefgen')}"
     except metadata.PackageNotFoundError:
         return "briefgen"
-
-
-def repository_root(folder: Path) -> Path | None:
-    """The top of the git work tree holding `folder`, if it is in one."""
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(folder), "rev-parse", "--show-toplevel"],
-            check=True,
-            capture_output=True,
-        )
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return Path(done.stdout.decode().strip())
 
 
 def ci_files(briefs: str, install: str) -> dict[str, str]:
