@@ -119,10 +119,10 @@ def print_html(content: Path, folder: Path) -> list[Path]:
     """briefgen's own print HTML for each audience: what the engine alone lays out."""
     from briefgen.audiences import find_audiences
     from briefgen.clearance import filter_content
-    from briefgen.content.validate import load_content
+    from briefgen.content.validate import validate_brief
     from briefgen.render.html import render_html
 
-    brief, _ = load_content(content)
+    brief, _ = validate_brief(content)
     paths = []
     for name, audience in find_audiences(content).items():
         path = folder / f"{name}.html"
@@ -138,11 +138,11 @@ def markdown(content: Path, folder: Path) -> list[Path]:
     from briefgen.audiences import find_audiences
     from briefgen.clearance import filter_content
     from briefgen.content.sections import located_statements
-    from briefgen.content.validate import load_content
-    from briefgen.render.citations import NoteBook
-    from briefgen.render.i18n import I18n
+    from briefgen.content.validate import validate_brief
+    from briefgen.document.citations import NoteBook
+    from briefgen.document.i18n import I18n
 
-    brief, _ = load_content(content)
+    brief, _ = validate_brief(content)
     paths = []
     for name, audience in find_audiences(content).items():
         visible = filter_content(brief, audience)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from briefgen.build import build
+from briefgen.pipeline import build
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -50,7 +50,7 @@ def brief_dir(tmp_path: Path) -> Callable[..., Path]:
 @pytest.fixture
 def fresh_citation_caches() -> Iterator[None]:
     """Notes and styles formatted anew in the test, and forgotten after it."""
-    from briefgen.render import csl
+    from briefgen.document import csl
 
     for cache in (csl.note_reference, csl.citeproc_style):
         cache.cache_clear()

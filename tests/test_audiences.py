@@ -13,10 +13,10 @@ from pdfread import pdf_text
 from typer.testing import CliRunner
 
 from briefgen.audiences import find_audiences
-from briefgen.build import build
 from briefgen.check import check
 from briefgen.cli import app
-from briefgen.templates import builtin_templates
+from briefgen.pipeline import build
+from briefgen.template_search import builtin_templates
 
 
 def repository(tmp_path: Path, fixture: str = "canary") -> Path:

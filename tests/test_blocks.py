@@ -14,9 +14,9 @@ import pytest
 from blockbrief import write_brief
 from pdfread import footnote_marks, pdf_text, strings_in
 
-from briefgen.build import build
 from briefgen.content.images import ImageError, read_image
 from briefgen.content.markup import link_problem, plain
+from briefgen.pipeline import build
 
 SEEDS = (1, 2, 3, 4, 5)
 

@@ -149,7 +149,7 @@ def blocks_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A brief with a figure, a long table and a table too wide for a phone."""
     from blockbrief import write_brief
 
-    from briefgen.build import build
+    from briefgen.pipeline import build
 
     folder = write_brief(tmp_path_factory.mktemp("blocks") / "brief", seed=3)
     build(folder, out_dir=folder.parent / "out", audiences=["public"], formats=["html"])
@@ -199,7 +199,7 @@ def project_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The public index of a three-brief project (test_project.make_project)."""
     from test_project import make_project
 
-    from briefgen.build import build
+    from briefgen.pipeline import build
 
     root = make_project(tmp_path_factory.mktemp("project"))
     build(root, out_dir=root / "out", formats=["html"])

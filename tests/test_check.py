@@ -488,9 +488,9 @@ def test_every_source_of_the_sample_is_cited() -> None:
 @pytest.mark.skipif(not SHARED_SOURCES.is_dir(), reason="the sample's source texts are not here")
 def test_sample_passes_strict_check_with_every_quote_verified() -> None:
     from briefgen.content.sections import all_statements
-    from briefgen.content.validate import load_content
+    from briefgen.content.validate import validate_brief
 
-    content, _ = load_content(SAMPLE)
+    content, _ = validate_brief(SAMPLE)
     assert len([c for s in all_statements(content) for c in s.sources if c.quote]) >= 10
     assert check(SAMPLE, SHARED_SOURCES) == []
 

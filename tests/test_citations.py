@@ -12,10 +12,10 @@ import pytest
 from conftest import FIXTURES, SAMPLE
 
 from briefgen.content.models import Content, Source
-from briefgen.content.validate import load_content
-from briefgen.render import citeproc_fixes, csl
-from briefgen.render.citations import NoteBook
-from briefgen.render.i18n import I18n
+from briefgen.content.validate import validate_brief
+from briefgen.document import citeproc_fixes, csl
+from briefgen.document.citations import NoteBook
+from briefgen.document.i18n import I18n
 
 # Each test formats notes afresh: a patch reverted in one must not leave cached notes.
 pytestmark = pytest.mark.usefixtures("fresh_citation_caches")
@@ -30,7 +30,7 @@ def notes_of(content: Content, style: str | None = None) -> list[str]:
 
 
 def test_two_citations_of_one_source_make_one_cite_with_both_locators() -> None:
-    content, _ = load_content(SAMPLE)
+    content, _ = validate_brief(SAMPLE)
     statement = content.brief.summary[1]
     assert [c.source for c in statement.sources][1:] == ["ishiba-rutte-2025"] * 2
     note = notes_of(content)[1]
@@ -39,7 +39,7 @@ def test_two_citations_of_one_source_make_one_cite_with_both_locators() -> None:
 
 
 def one_source(title: str, language: str | None = None) -> Content:
-    content, _ = load_content(FIXTURES / "styles")
+    content, _ = validate_brief(FIXTURES / "styles")
     source = content.source("miller-2024").model_copy(
         update={"title": title, "language": language, "type": "report"}
     )
@@ -81,7 +81,7 @@ def test_a_nocase_span_is_the_only_markup_a_title_takes() -> None:
 
 
 def test_in_text_citations_link_to_their_reference() -> None:
-    content, _ = load_content(FIXTURES / "styles")
+    content, _ = validate_brief(FIXTURES / "styles")
     notes = notes_of(content, "apa")
     assert notes[0] == '(<a href="#ref-who-2023">World Health Organization, 2023, p. 12</a>)'
 
@@ -106,7 +106,7 @@ def test_sample_notes_equal_citeproc_pys_own(
 ) -> None:
     """On the sample's sources (several without an author): the macro lookup and the
     citation-list shortcut change no note, full or short."""
-    content, _ = load_content(SAMPLE)
+    content, _ = validate_brief(SAMPLE)
     style = csl.style(content.brief.citation_style, SAMPLE)
 
     def all_notes() -> list[str]:
@@ -145,7 +145,7 @@ summary:
 
 
 def test_ibid_only_after_a_note_citing_that_source_alone(brief_dir: Callable[..., Path]) -> None:
-    content, _ = load_content(brief_dir("styles", brief=IBID_BRIEF))
+    content, _ = validate_brief(brief_dir("styles", brief=IBID_BRIEF))
     notes = [re.sub(r"<[^>]+>", "", n) for n in notes_of(content)]
     assert notes[0].startswith(
         "Anne Miller, ‘Deterrence in the Indo-Pacific’ (RAND Corporation 2024) 12"
@@ -157,7 +157,7 @@ def test_ibid_only_after_a_note_citing_that_source_alone(brief_dir: Callable[...
 
 
 def apa_reference_list() -> list[str]:
-    content, _ = load_content(SAMPLE)
+    content, _ = validate_brief(SAMPLE)
     brief = content.brief.model_copy(update={"citation_style": "apa"})
     content = content.model_copy(update={"brief": brief})
     book = NoteBook(content, I18n(content.brief.lang), show_grades=False)
@@ -190,7 +190,7 @@ def test_works_without_an_author_sort_by_title_and_print_it_once(
 def test_ibid_at_the_same_page_against_unpatched(
     brief_dir: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    content, _ = load_content(brief_dir("styles", brief=IBID_BRIEF))
+    content, _ = validate_brief(brief_dir("styles", brief=IBID_BRIEF))
     assert re.sub(r"<[^>]+>", "", notes_of(content)[1]) == "ibid."
     for owner, attribute, original in citeproc_fixes.ORIGINALS["locator-equality"]:
         monkeypatch.setattr(owner, attribute, original)

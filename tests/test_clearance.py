@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pdfread import everything_in_pdf
 
-from briefgen.build import build
+from briefgen.pipeline import build
 
 CLEARANCE = {"minister": "RESTRICTED", "analyst": "INTERNAL", "public": "PUBLIC"}
 ORDER = ["PUBLIC", "INTERNAL", "RESTRICTED"]

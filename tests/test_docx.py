@@ -19,7 +19,7 @@ from pdfread import footnote_marks, pdf_text
 from test_build import sample_statements, spelt_out, squeeze
 from test_clearance import CLEARANCE, ORDER, canaries
 
-from briefgen.build import build
+from briefgen.pipeline import build
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WORD_AUDIENCES = ("minister", "analyst")  # the built-ins that list docx

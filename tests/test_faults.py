@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from briefgen.build import write
 from briefgen.cli import app
+from briefgen.pipeline import write
 
 
 def snapshot(out: Path) -> dict[str, str]:
@@ -116,7 +116,7 @@ def test_an_output_path_taken_by_a_folder_names_the_output(
 def test_a_damaged_manifest_is_treated_as_absent(
     brief_dir: Callable[..., Path], tmp_path: Path, manifest: str
 ) -> None:
-    from briefgen.build import MANIFEST, build
+    from briefgen.pipeline import MANIFEST, build
 
     content, out = brief_dir(), tmp_path / "out"
     out.mkdir()

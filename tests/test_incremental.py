@@ -16,9 +16,9 @@ from conftest import FIXTURES
 from pdfread import info
 from typer.testing import CliRunner
 
-from briefgen.build import MANIFEST, build, make, plan
-from briefgen.build.lock import output_lock
 from briefgen.errors import OutputError
+from briefgen.pipeline import MANIFEST, build, make, plan
+from briefgen.pipeline.lock import output_lock
 
 # Every built-in audience in PDF and HTML, and the minister's and analyst's Word files.
 OUTPUTS = 8
@@ -149,12 +149,12 @@ def test_killed_build_leaves_previous_outputs_readable(built: tuple[Path, Path])
     script = textwrap.dedent(f"""
         import os, signal
         from pathlib import Path
-        from briefgen.build import write
+        from briefgen.pipeline import write
         real_replace = os.replace
         def die(src, dst):
             os.kill(os.getpid(), signal.SIGKILL)
         write.os.replace = die
-        from briefgen.build import build
+        from briefgen.pipeline import build
         build(Path({str(content)!r}), out_dir=Path({str(out)!r}), jobs=1)
     """)
     killed = subprocess.run([sys.executable, "-c", script])
@@ -236,7 +236,7 @@ def test_unchanged_rebuild_does_not_even_load_the_content(
     def refuse(*_: object) -> None:
         raise AssertionError("the content was loaded")
 
-    monkeypatch.setattr(briefgen.content.validate, "load_content", refuse)
+    monkeypatch.setattr(briefgen.content.validate, "validate_brief", refuse)
     assert len(build(content, out_dir=out).skipped) == OUTPUTS
 
 
@@ -251,7 +251,7 @@ def test_a_byte_change_that_no_audience_sees_is_checked_then_fast_again(
     result = build(content, out_dir=out)  # the full check: same content, nothing to render
     assert not result.written and len(result.skipped) == OUTPUTS
 
-    monkeypatch.setattr(briefgen.content.validate, "load_content", None)  # must not be needed now
+    monkeypatch.setattr(briefgen.content.validate, "validate_brief", None)  # must not be needed now
     assert len(build(content, out_dir=out).skipped) == OUTPUTS
 
 
@@ -313,7 +313,7 @@ def test_strict_writes_nothing_when_a_build_warns(
 
 
 def test_only_briefgens_own_temporaries_are_removed(built: tuple[Path, Path]) -> None:
-    from briefgen.build.write import TEMPORARY_PREFIX
+    from briefgen.pipeline.write import TEMPORARY_PREFIX
 
     content, out = built
     mine = out / "public" / f"{TEMPORARY_PREFIX}brief.pdf.abc123.tmp"
@@ -326,7 +326,7 @@ def test_only_briefgens_own_temporaries_are_removed(built: tuple[Path, Path]) ->
 
 
 def test_the_incremental_key_includes_briefgens_own_code(tmp_path: Path) -> None:
-    from briefgen.build.manifest import code_digest, tool_versions
+    from briefgen.pipeline.manifest import code_digest, tool_versions
 
     package = tmp_path / "package"
     package.mkdir()

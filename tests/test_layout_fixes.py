@@ -11,11 +11,11 @@ from conftest import SAMPLE
 
 from briefgen.audiences import find_audiences
 from briefgen.clearance import filter_content
-from briefgen.content.validate import load_content
+from briefgen.content.validate import validate_brief
 from briefgen.render import layout_fixes
 from briefgen.render.html import render_html
 from briefgen.render.pdf import ConfinedFetcher, first_stray_note
-from briefgen.templates import builtin_templates
+from briefgen.template_search import builtin_templates
 
 BOTH = {"placed-notes-keep-their-page", "note-area-height-by-sum"}
 
@@ -90,7 +90,7 @@ def page_text(document: object, number: int) -> str:
 
 
 def public_pdf() -> bytes:
-    brief, _ = load_content(SAMPLE)
+    brief, _ = validate_brief(SAMPLE)
     audience = find_audiences(SAMPLE)["public"]
     html = render_html(filter_content(brief, audience), audience, "print")
     roots: list[Path] = [SAMPLE, *audience.dirs, builtin_templates()]
@@ -105,7 +105,7 @@ def public_pdf() -> bytes:
 def test_a_fix_that_does_not_apply_is_a_warning_naming_it(
     brief_dir: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from briefgen.build import build
+    from briefgen.pipeline import build
 
     layout_fixes.apply()
     monkeypatch.setattr(layout_fixes, "APPLIED", {"note-area-height-by-sum"})

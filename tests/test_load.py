@@ -15,9 +15,9 @@ from briefgen.errors import ContentError
 def test_both_parsers_agree_on_data_and_positions(
     path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fast = load.load_yaml(path)
+    fast = load.load_yaml(path, path.parent)
     monkeypatch.setattr(load, "_FastLoader", load._Loader)
-    slow = load.load_yaml(path)
+    slow = load.load_yaml(path, path.parent)
     assert (fast.data, fast.values, fast.keys) == (slow.data, slow.values, slow.keys)
 
 
@@ -34,14 +34,14 @@ def test_deep_flow_nesting_is_reported_not_a_crash(tmp_path: Path) -> None:
     path = tmp_path / "brief.yaml"
     path.write_text("title: " + "[" * 60_000 + "]" * 60_000 + "\n", encoding="utf-8")
     with pytest.raises(ContentError, match="nesting too deep"):
-        load.load_yaml(path)
+        load.load_yaml(path, path.parent)
 
 
 def test_a_duplicate_key_is_found_by_the_fast_parser_too(tmp_path: Path) -> None:
     path = tmp_path / "brief.yaml"
     path.write_text("title: A\nlang: en\ntitle: B\n", encoding="utf-8")
     with pytest.raises(ContentError) as caught:
-        load.load_yaml(path)
+        load.load_yaml(path, path.parent)
     problem = caught.value.problems[0]
     assert (problem.line, problem.column) == (3, 1)
     assert "duplicate key 'title'" in problem.message

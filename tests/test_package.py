@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from briefgen.audiences import find_audiences
 from briefgen.cli import app
 from briefgen.render.html import make_environment
-from briefgen.templates import builtin_templates
+from briefgen.template_search import builtin_templates
 
 
 def test_wheel_contains_the_builtin_audiences(tmp_path: Path) -> None:

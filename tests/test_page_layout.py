@@ -20,8 +20,8 @@ import pytest
 from conftest import FIXTURES
 from pdfread import body_lines
 
-from briefgen.build import build
-from briefgen.render.i18n import I18n
+from briefgen.document.i18n import I18n
+from briefgen.pipeline import build
 
 MILESTONES = """
 - date: 2025-09-16

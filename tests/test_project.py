@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from briefgen.build import build
 from briefgen.cli import app
 from briefgen.errors import ContentError, UsageError
+from briefgen.pipeline import build
 from briefgen.render.assets import scan
 from briefgen.tools.new import create_brief
 
@@ -128,7 +128,7 @@ def test_an_index_says_title_date_bottom_line_and_marking(
 def test_an_index_loads_nothing_and_runs_only_its_filter(
     project_build: tuple[Path, Path],
 ) -> None:
-    from briefgen.build.index import FILTER_SCRIPT, script_hash
+    from briefgen.pipeline.index import FILTER_SCRIPT, script_hash
 
     _, out = project_build
     page = (out / "public" / "index.html").read_text(encoding="utf-8")
@@ -251,7 +251,7 @@ def test_a_folder_of_briefs_needs_no_project_file(tmp_path: Path) -> None:
 
 
 def test_the_project_templates_are_searched(tmp_path: Path) -> None:
-    from briefgen.templates import search_path
+    from briefgen.template_search import search_path
 
     root = make_project(tmp_path)
     nested = root / "briefs" / "alpha"

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from pdfread import everything_in_pdf
 from typer.testing import CliRunner
 
-from briefgen.build import build
 from briefgen.cli import app
+from briefgen.pipeline import build
 
 MARKINGS = [None, "PUBLIC", "INTERNAL", "RESTRICTED"]
 RANK = {"PUBLIC": 0, "INTERNAL": 1, "RESTRICTED": 2}

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from briefgen.build import build
 from briefgen.cli import app
 from briefgen.content import sections
 from briefgen.content.models import Group, SourceId, Text
+from briefgen.pipeline import build
 
 RISKS = """\
 - id: supply

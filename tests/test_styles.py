@@ -17,10 +17,10 @@ import pytest
 from conftest import FIXTURES
 
 from briefgen.content.models import Content
-from briefgen.content.validate import load_content
-from briefgen.render import citeproc_fixes, csl
-from briefgen.render.citations import NoteBook
-from briefgen.render.i18n import I18n
+from briefgen.content.validate import validate_brief
+from briefgen.document import citeproc_fixes, csl
+from briefgen.document.citations import NoteBook
+from briefgen.document.i18n import I18n
 
 SOURCES = ("who-2023", "holm-2025", "miller-2024", "tanaka-2025")
 WHO_URL = "https://www.who.int/publications/i/item/9789240074323"
@@ -187,7 +187,7 @@ def plain(markup: str) -> str:
 
 def rendered(style: str) -> tuple[list[str], list[str]]:
     """(each statement's note or citation, each reference-list entry)."""
-    content, _ = load_content(FIXTURES / "styles")
+    content, _ = validate_brief(FIXTURES / "styles")
     content = with_style(content, style)
     notes = NoteBook(content, I18n(content.brief.lang), show_grades=False)
     cited = [plain(notes.note(statement).html) for statement in content.brief.summary]

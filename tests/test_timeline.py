@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from briefgen.content.models import Milestone
-from briefgen.render.i18n import I18n
+from briefgen.document.i18n import I18n
 from briefgen.render.timeline import _place, position, timeline_svg
 
 ENGLISH = I18n("en")

@@ -1,5 +1,6 @@
 """The `briefgen` command's entry point, kept light: Ctrl-C at any moment, even while the
-command line's modules are still loading, ends the command with one line and exit 130."""
+command line's modules are still loading, ends the command with one line and exit 130;
+SIGTERM (what `timeout` and a cancelled CI job send) the same way, with exit 143."""
 
 from __future__ import annotations
 
@@ -13,18 +14,19 @@ INTERRUPTED = "interrupted; earlier outputs are unchanged"
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise Interrupted
+    raise Interrupted(signum)
 
 
 def main() -> None:
     signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         from .cli import app
 
         app(prog_name="briefgen")
-    except Interrupted:
+    except Interrupted as exc:
         print(INTERRUPTED, file=sys.stderr)
-        sys.exit(130)
+        sys.exit(exc.exit_code)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from .content.load import Document, load_yaml
 from .content.models import Labels, Marking, Strict, Text
 from .content.sections import kinds
 from .errors import BriefgenError, ContentError, TemplateError, UsageError, display_path
-from .templates import Root, search_path
+from .template_search import Root, search_path
 
 Format = Literal["pdf", "html", "docx"]
 FORMATS: tuple[Format, ...] = ("pdf", "html", "docx")
@@ -71,6 +71,27 @@ class Audience:
     dirs: tuple[Path, ...]  # its folder, then those of each audience it inherits from
     root: Root  # where it was found
     lineage: tuple[str, ...] = ()  # the name of the audience of each of `dirs`
+    parent_clearance: Marking | None = None  # of the audience it inherits from
+    shadowed_clearance: Marking | None = None  # of an audience of its name further down
+
+    @property
+    def raised_clearance(self) -> str | None:
+        """Said when the audience may see more than the one it inherits from, or than the
+        audience whose name it takes: a folder named `public` that extends `minister`
+        would otherwise show RESTRICTED statements under a public name."""
+        from .content.models import MARKING_ORDER
+
+        mine = self.config.clearance
+        for theirs, whose in (
+            (self.parent_clearance, f"'{self.parent}' that it inherits from"),
+            (self.shadowed_clearance, f"the '{self.name}' audience whose name it takes"),
+        ):
+            if theirs is not None and MARKING_ORDER[mine] > MARKING_ORDER[theirs]:
+                return (
+                    f"audience '{self.name}' is cleared for {mine}, above the {theirs} of "
+                    f"{whose}: check that its readers are cleared for {mine}"
+                )
+        return None
 
     @property
     def parent(self) -> str | None:
@@ -161,7 +182,11 @@ def resolve(name: str, roots: list[Root], start: int = 0, chain: Chain = ()) -> 
     if link in chain:
         loop = " → ".join(n for n, _ in (*chain, link))
         raise TemplateError(f"{display_path(folder)}: audiences extend each other: {loop}")
-    doc = load_yaml(folder / "audience.yaml") if (folder / "audience.yaml").is_file() else None
+    doc = (
+        load_yaml(folder / "audience.yaml", folder)
+        if (folder / "audience.yaml").is_file()
+        else None
+    )
     own = doc.data if doc is not None and isinstance(doc.data, dict) else {}
     parent = _parent(name, own.get("extends"), roots, index, (*chain, link))
     if doc is None and parent is None:
@@ -174,7 +199,20 @@ def resolve(name: str, roots: list[Root], start: int = 0, chain: Chain = ()) -> 
             "or inherit one with `extends:` in its audience.yaml"
         )
     lineage = (name, *(parent.lineage if parent else ()))
-    return Audience(name, config, dirs, roots[index], lineage)
+    inherited = parent.config.clearance if parent else None
+    shadowed = _shadowed_clearance(name, roots, index, (*chain, link))
+    return Audience(name, config, dirs, roots[index], lineage, inherited, shadowed)
+
+
+def _shadowed_clearance(name: str, roots: list[Root], index: int, chain: Chain) -> Marking | None:
+    """The clearance of the audience of this name further down the search path, which
+    this one hides: a reader knows the name, and expects what it used to show."""
+    if not any((r.folder / name).is_dir() for r in roots[index + 1 :]):
+        return None
+    try:
+        return resolve(name, roots, index + 1, chain).config.clearance
+    except BriefgenError:  # reported where that audience itself is listed
+        return None
 
 
 def _parent(
@@ -225,7 +263,7 @@ def _config(
     except ValidationError as exc:
         from .content.validate import field_path
 
-        document = doc or load_yaml(folder / "audience.yaml")
+        document = doc or load_yaml(folder / "audience.yaml", folder)
         raise ContentError(
             [
                 document.problem(tuple(e["loc"]), field_path("brief", tuple(e["loc"])), e["msg"])
@@ -243,6 +281,11 @@ def compile_templates(audience: Audience) -> None:
     for path in sorted(folder.rglob("*")):
         if path.suffix not in (".j2", ".css") or not path.is_file():
             continue
+        if not path.resolve().is_relative_to(folder.resolve()):
+            raise TemplateError(
+                f"{display_path(path)}: the template links to {path.resolve()}, outside its "
+                "folder: copy the file into the folder"
+            )
         try:
             env.parse(path.read_text(encoding="utf-8"))
         except jinja2.TemplateSyntaxError as exc:

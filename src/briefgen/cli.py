@@ -140,8 +140,8 @@ def build(
     briefs each audience sees to OUT/<audience>/index.html. Outputs whose inputs
     have not changed since the last build are skipped.
     """
-    from .build import build as run_build
-    from .build.progress import BuildDisplay
+    from .pipeline import build as run_build
+    from .pipeline.progress import BuildDisplay
 
     with BuildDisplay(quiet=quiet, verbose=verbose) as display:
         result = _run(
@@ -158,6 +158,8 @@ def build(
                 briefs=brief,
             )
         )
+    for path, why in result.removed:
+        typer.echo(f"removed {display_path(path)}: {why}", err=True)
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
     if not quiet:
@@ -393,6 +395,8 @@ def list_audiences(
             continue
         where = display_path(found.dirs[0])
         typer.echo(f"{name:<12} {found.config.clearance:<11} {found.origin:<20} {where}")
+        if found.raised_clearance:
+            typer.echo(f"{'':<12} warning: {found.raised_clearance}", err=True)
     if survey.broken:
         raise typer.Exit(1)
 
@@ -433,9 +437,12 @@ def _run(action: Callable[[], T]) -> T:
         for line in exc.lines():
             typer.echo(line, err=True)
         raise typer.Exit(exc.exit_code) from None
-    except (KeyboardInterrupt, Interrupted):
+    except KeyboardInterrupt:
         typer.echo(INTERRUPTED, err=True)
         raise typer.Exit(130) from None
+    except Interrupted as exc:
+        typer.echo(INTERRUPTED, err=True)
+        raise typer.Exit(exc.exit_code) from None
     except Exception as exc:  # a bug in briefgen, not in the user's brief
         if _debug():
             traceback.print_exc()

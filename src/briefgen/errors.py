@@ -96,8 +96,17 @@ class StrictError(BriefgenError):
 
 
 class Interrupted(BaseException):
-    """Ctrl-C, raised by the command's own handler so that no library mistakes it for
-    an error of its own (click turns KeyboardInterrupt into "Aborted!", exit 1)."""
+    """Ctrl-C or SIGTERM, raised by the command's own handler so that no library mistakes
+    it for an error of its own (click turns KeyboardInterrupt into "Aborted!", exit 1)."""
+
+    def __init__(self, signum: int = 2) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        """128 + the signal, as shells report it: 130 for Ctrl-C, 143 for SIGTERM."""
+        return 128 + self.signum
 
 
 class PageBudgetError(BriefgenError):

@@ -128,7 +128,7 @@ def _read_project(root: Path) -> Project:
     `title:` and `lang:` of the index pages. Any other key is an error at its line."""
     from .content.load import load_yaml
 
-    doc = load_yaml(root / PROJECT_FILE)
+    doc = load_yaml(root / PROJECT_FILE, root)
     data: Any = doc.data if doc.data is not None else {}
     problems: list[Problem] = []
     if not isinstance(data, dict):
@@ -148,10 +148,27 @@ def _read_project(root: Path) -> Project:
     for key in ("title", "lang"):
         if key in data and not (isinstance(data[key], str) and data[key].strip()):
             problems.append(doc.problem((key,), key, f"'{key}' is text, and not empty"))
+        elif key == "lang" and key in data:
+            problem = language_problem(data[key])
+            if problem:
+                problems.append(doc.problem((key,), key, problem))
     briefs = _listed_briefs(root, data.get("briefs"), doc, problems)
     if problems:
         raise ContentError(problems)
     return Project(root, briefs, root / PROJECT_FILE, data.get("title"), data.get("lang"))
+
+
+def language_problem(tag: str) -> str | None:
+    """What is wrong with a language tag, if anything: the brief's own rule."""
+    from pydantic_core import PydanticCustomError
+
+    from .content.models import _known_language
+
+    try:
+        _known_language(tag)
+    except PydanticCustomError as exc:
+        return exc.message()
+    return None
 
 
 def _listed_briefs(
@@ -170,12 +187,17 @@ def _listed_briefs(
             problems.append(doc.problem(where, f"briefs[{i}]", "a brief folder, as text"))
             continue
         folder = root / entry
-        name = Path(entry).as_posix().strip("/")
-        if not folder.resolve().is_relative_to(top) or folder.resolve() == top:
+        real = folder.resolve()
+        if not real.is_relative_to(top) or real == top:
             problems.append(
                 doc.problem(where, f"briefs[{i}]", f"'{entry}' is not a folder inside the project")
             )
-        elif not is_brief(folder):
+            continue
+        # Its name is where it really is in the project: outputs go to OUT/<name>, and a
+        # name that climbs ("../x") would write outside OUT.
+        name = real.relative_to(top).as_posix()
+        folder = root / name
+        if not is_brief(folder):
             problems.append(
                 doc.problem(where, f"briefs[{i}]", f"no brief.yaml in '{entry}': fix the path")
             )

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from ..audiences import Audience, check_templates_option, find_audiences
-from ..clearance import hidden_references
+from ..audiences import Audience
 from ..content.load import Document
 from ..content.markup import plain
 from ..content.models import Cited, Content, Figure, Row, Statement
@@ -25,7 +24,7 @@ from ..content.sections import (
     located_statements,
     reader_texts,
 )
-from ..content.validate import field_path, load_content, unknown_audiences
+from ..content.validate import field_path
 from ..errors import (
     BriefgenError,
     ContentError,
@@ -35,6 +34,7 @@ from ..errors import (
     display_path,
     printable,
 )
+from ..opening import open_brief
 from ..render.fonts import Gap
 from .snapshots import SnapshotError, closest_passage, normalise, snapshot_text
 
@@ -116,28 +116,26 @@ def check(
         raise UsageError(f"no brief folder at '{content_dir}'")
     if snapshots is not None and not snapshots.is_dir():
         raise UsageError(f"no snapshot folder at '{snapshots}'")
-    check_templates_option(templates)
     try:
-        content, documents = load_content(content_dir)
+        brief = open_brief(content_dir, templates, keep_going=True)
     except ContentError as exc:
-        return [Finding("error", p) for p in exc.problems]
-    findings: list[Finding] = []
+        return sorted_findings([Finding("error", p) for p in exc.problems])
+    findings = [Finding("error", p) for p in brief.errors]
+    if any(p.code == "unknown-audience" for p in brief.errors):
+        return sorted_findings(findings)  # the filter cannot run with an audience unknown
     snapshot_dir = snapshots
     if snapshot_dir is None:
         snapshot_dir, problem = default_snapshots(content_dir)
         findings += [Finding("error", problem)] if problem else []
-    try:
-        audiences = find_audiences(content_dir, templates)
-    except (ContentError, TemplateError) as exc:
-        return sorted_findings([*findings, *(Finding("error", p) for p in problems_of(exc))])
-    unknown = unknown_audiences(content, documents, list(audiences))
-    if unknown:
-        return sorted_findings([*findings, *(Finding("error", p) for p in unknown)])
-    hidden = hidden_references(content, documents, audiences.values())
-    findings += [Finding("error", p) for p in hidden]
-    review = Review(content, documents, snapshot_dir, audiences, snapshots_refused=bool(findings))
+    review = Review(
+        brief.content,
+        brief.documents,
+        snapshot_dir,
+        brief.audiences,
+        snapshots_refused=any(f.code == "snapshot-outside" for f in findings),
+    )
     review.library_snapshots = snapshots or library_snapshots(content_dir)
-    review.renderable = not hidden
+    review.renderable = not brief.errors
     findings += [f for lint in LINTS for f in lint(review)]
     return sorted_findings(findings)
 
@@ -483,9 +481,9 @@ def _gap_problem(review: Review, gap: Gap) -> Problem:
 
 def language(review: Review) -> Iterator[Finding]:
     """A language with no catalogue of labels or citation locale; labels no template has."""
+    from ..document.csl import note_warnings
+    from ..document.i18n import language_warnings
     from ..locales.messages import known_keys
-    from ..render.csl import note_warnings
-    from ..render.i18n import language_warnings
 
     lang = review.content.brief.lang
     for message in (*language_warnings(lang), *note_warnings(lang)):
@@ -589,8 +587,26 @@ def cited_text(cited: Cited) -> str:
     return " ".join(cited.cells) if isinstance(cited, Row) else ""
 
 
+def raised_clearances(review: Review) -> Iterator[Finding]:
+    """An audience cleared above the audience it extends or overrides."""
+    from ..content.load import load_yaml
+
+    for audience in review.audiences.values():
+        message = audience.raised_clearance
+        if message is None:
+            continue
+        path = audience.dirs[0] / "audience.yaml"
+        if path.is_file():
+            doc = load_yaml(path, audience.dirs[0])
+            problem = doc.problem(("clearance",), "clearance", message, code="raised-clearance")
+        else:
+            problem = Problem(path, None, None, "", message, "raised-clearance")
+        yield Finding("warning", problem)
+
+
 LINTS: tuple[Callable[[Review], Iterator[Finding]], ...] = (
     quotes,
+    raised_clearances,
     unused_sources,
     weak_evidence,
     doubtful_judgments,

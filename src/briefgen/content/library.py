@@ -56,7 +56,7 @@ def read_library(path: Path) -> tuple[Document, list[Source]]:
     """The library's document and sources; every problem in it at its line."""
     from .validate import schema_problem
 
-    doc = load_yaml(path)
+    doc = load_yaml(path, path.parent)
     if doc.data is None:
         doc.data = []
     try:

@@ -185,6 +185,17 @@ for _loader in (_Loader, _FastLoader):
     _loader.add_constructor("tag:yaml.org,2002:timestamp", _loader.construct_yaml_timestamp)
 
 
+def confine(path: Path, within: Path) -> None:
+    """Refuse a file that is not inside `within` once its symlinks are resolved."""
+    real = path.resolve()
+    if not real.is_relative_to(within.resolve()):
+        message = (
+            f"the file links to {real}, outside its folder ({within}): copy the file in "
+            "instead of linking to it"
+        )
+        raise ContentError([Problem(path, None, None, "", message)])
+
+
 def read_text(path: Path) -> str:
     """The file's text: UTF-8, with or without a byte-order mark, within the size limit."""
     size = path.stat().st_size
@@ -211,8 +222,14 @@ def read_text(path: Path) -> str:
         ) from None
 
 
-def load_yaml(path: Path) -> Document:
-    """Parse one YAML file into data and positions, or raise ContentError."""
+def load_yaml(path: Path, within: Path) -> Document:
+    """Parse one YAML file into data and positions, or raise ContentError.
+
+    The file must really be inside `within` (its brief, project or audience folder),
+    judged after symlinks are resolved: a content file that links elsewhere would
+    publish, or echo in an error, whatever it points at.
+    """
+    confine(path, within)
     text = read_text(path)
     fast = _FastLoader if _shallow(text) else _Loader
     try:

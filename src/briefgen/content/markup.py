@@ -58,6 +58,23 @@ def link_problem(text: str) -> str | None:
     return None
 
 
+# Anything shaped like a cross-reference: `{Fig: Pub_chart}`, `{table:x}`. Each is a
+# reference, or an error: a mistyped one must not print literally in silence.
+LOOSE_REFERENCE = re.compile(r"\{\s*(fig(?:ure)?|tab(?:le)?)\s*:\s*([^{}]*?)\s*\}", re.IGNORECASE)
+
+
+def mistyped_references(text: str) -> list[tuple[str, RefKind, str]]:
+    """Cross-references written wrongly: (as written, the kind meant, the id meant)."""
+    found = []
+    for match in LOOSE_REFERENCE.finditer(text):
+        if REFERENCE.fullmatch(match[0]):
+            continue
+        kind: RefKind = "fig" if match[1].lower().startswith("fig") else "tab"
+        meant = re.sub(r"[^a-z0-9]+", "-", match[2].lower()).strip("-")
+        found.append((match[0], kind, meant))
+    return found
+
+
 def references(text: str) -> list[tuple[RefKind, str]]:
     """The figures and tables `text` refers to, in order: [("fig", "japan-aid"), …]."""
     return [(m[1], m[2]) for m in REFERENCE.finditer(text)]  # type: ignore[misc]

@@ -338,14 +338,24 @@ def _title(value: str) -> str:
 def _known_language(value: str) -> str:
     from babel import Locale, UnknownLocaleError
 
+    from .language import base_tag, meant_tag, well_formed
+
+    meant = meant_tag(value)
+    hint = f"did you mean '{meant}'?" if meant else "use one such as 'fr', 'en-GB' or 'pt-BR'"
+    if not well_formed(value):
+        raise PydanticCustomError(
+            "invalid_language",
+            "'{lang}' is not a BCP 47 language tag: {hint}",
+            {"lang": value, "hint": hint},
+        )
     try:
-        Locale.parse(value.replace("-", "_"))
+        Locale.parse(base_tag(value).replace("-", "_"))
     except (UnknownLocaleError, ValueError):
         raise PydanticCustomError(
             "unknown_language",
-            "'{lang}' is not a language tag briefgen knows: use a BCP 47 tag such as "
-            "'fr', 'de', 'pt-BR' or 'zh-Hans'",
-            {"lang": value},
+            "'{lang}' is a well-formed language tag, but not one briefgen supports (CLDR "
+            "has no locale for it): {hint}",
+            {"lang": value, "hint": hint},
         ) from None
     return value
 
@@ -363,7 +373,6 @@ class Brief(Strict):
     authors: list[Text] = Field(default_factory=list)
     lang: Annotated[
         str,
-        StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"),
         AfterValidator(_known_language),
         Field(description="BCP 47 language of every label, date and note: 'fr', 'pt-BR'."),
     ] = "en"
@@ -486,14 +495,23 @@ class Source(Strict):
         """The title without its case markup."""
         return NOCASE.sub(r"\1", self.title)
 
-    @model_validator(mode="after")
-    def _plain_author(self) -> Source:
-        """`author: Some Name` reads as one literal author, as it always has."""
-        if self.author is not None:
-            if self.authors:
-                raise PydanticCustomError("author_twice", "give either author or authors, not both")
-            object.__setattr__(self, "authors", [Name(literal=self.author)])  # frozen: once, here
-        return self
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_author(cls, data: Any) -> Any:
+        """`author: Some Name` reads as one literal author, as it always has.
+
+        Done on the input, before the fields are validated: a Source that is already
+        built (and validated again inside Content) holds `authors` only.
+        """
+        if not isinstance(data, dict) or "author" not in data:
+            return data
+        author = data["author"]
+        if data.get("authors"):
+            raise PydanticCustomError("author_twice", "give either author or authors, not both")
+        if not isinstance(author, str) or not author.strip():
+            return data  # the field's own validation says what is wrong
+        rest = {k: v for k, v in data.items() if k != "author"}
+        return {**rest, "authors": [{"literal": author.strip()}]}
 
 
 class Section(Group):

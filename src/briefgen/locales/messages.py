@@ -33,7 +33,7 @@ def collect() -> dict[Message, list[str]]:
 def _templates() -> Iterator[tuple[Message, str]]:
     from jinja2.ext import babel_extract
 
-    from ..templates import builtin_templates
+    from ..template_search import builtin_templates
 
     options = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
     root = builtin_templates()
@@ -71,7 +71,7 @@ def _message(func: str, args: tuple[object, ...]) -> Message | None:
 def _declared() -> Iterator[tuple[Message, str]]:
     from ..content import models
     from ..content.sections import kinds
-    from ..templates import builtin_templates
+    from ..template_search import builtin_templates
 
     for kind in kinds():
         yield (f"section-{kind.name}", kind.heading), "briefgen/content/sections.py"

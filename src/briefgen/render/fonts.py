@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..templates import builtin_templates
+from ..template_search import builtin_templates
 
 if TYPE_CHECKING:
     from babel import Locale

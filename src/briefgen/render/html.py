@@ -19,31 +19,31 @@ from typing import Any, Literal
 
 import jinja2
 from jinja2.runtime import Context
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from ..audiences import Audience
 from ..clearance import highest_marking
 from ..content.models import Content
 from ..content.sections import kind, located_statements, with_items
-from ..errors import TemplateError, display_path
-from ..templates import builtin_templates
+from ..document.blocks import columns, image_url, note_column, numbering, runs
+from ..document.citations import NoteBook
+from ..document.evidence import citing_statements, strength
+from ..document.i18n import I18n
+from ..document.inline import Abbreviations, Inline, inline_html
+from ..document.typography import typeset
+from ..errors import BriefgenError, TemplateError, display_path
+from ..template_search import builtin_templates
 from .assets import print_page_problems, web_page_problems
-from .blocks import columns, image_url, note_column, numbering, runs
-from .citations import NoteBook
-from .evidence import citing_statements, strength
 from .fonts import Gap, Place, font_stacks, glyph_gaps, width_in_em
 from .html5 import visible_text
-from .i18n import I18n
-from .inline import Abbreviations, Inline, inline_html
+from .sandbox import TemplateSandbox
 from .timeline import timeline_svg
-from .typography import typeset
 
 Medium = Literal["web", "print"]
 ENTRY_TEMPLATE = "brief.html.j2"
 
 
-def make_environment(audience: Audience) -> SandboxedEnvironment:
+def make_environment(audience: Audience) -> TemplateSandbox:
     """Templates most specific first: the audience's own, those of the audiences it
     inherits from, the shared parts.
 
@@ -58,7 +58,7 @@ def make_environment(audience: Audience) -> SandboxedEnvironment:
 # One environment per template set, so each template is compiled once a
 # process, not once per output; Jinja reloads a template whose file changed.
 @functools.lru_cache(maxsize=32)
-def _environment(dirs: tuple[Path, ...], lineage: tuple[str, ...]) -> SandboxedEnvironment:
+def _environment(dirs: tuple[Path, ...], lineage: tuple[str, ...]) -> TemplateSandbox:
     builtin = builtin_templates()
     by_name = {name: ConfinedLoader(d) for name, d in zip(lineage[1:], dirs[1:], strict=True)}
     levels = {f"level-{i}": ConfinedLoader(d) for i, d in enumerate(dirs)}
@@ -70,7 +70,7 @@ def _environment(dirs: tuple[Path, ...], lineage: tuple[str, ...]) -> SandboxedE
         ]
     )
     # Sandboxed: templates in a brief folder are content from many hands.
-    env = SandboxedEnvironment(
+    env = TemplateSandbox(
         loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -304,6 +304,10 @@ def render_html(content: Content, audience: Audience, medium: Medium) -> str:
         raise TemplateError(f"{where}: template syntax error: {exc.message}") from None
     except jinja2.TemplateError as exc:
         raise TemplateError(f"{_template_frame()}: {exc.message or exc}") from None
+    except BriefgenError:
+        raise
+    except (Exception, RecursionError) as exc:  # raised by what a template line asked for
+        raise TemplateError(f"{_template_frame()}: {type(exc).__name__}: {exc}") from None
     return html
 
 
@@ -409,7 +413,8 @@ def _holder(audience: Audience, problem: str) -> str | None:
     needles = [(q[0] or q[1])[:60] or f"<{q[2]}" for q in quoted]
     for folder in (*audience.dirs, builtin_templates() / "_common"):
         for path in sorted(folder.rglob("*")):
-            if path.suffix in (".j2", ".css", ".html") and path.is_file():
+            inside = path.resolve().is_relative_to(folder.resolve())
+            if path.suffix in (".j2", ".css", ".html") and path.is_file() and inside:
                 text = path.read_text(encoding="utf-8", errors="replace")
                 if any(needle in text for needle in needles):
                     return display_path(path)

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from ..templates import builtin_templates
+from ..template_search import builtin_templates
 
 if TYPE_CHECKING:
+    from ..document.i18n import I18n
     from ..project import Project
-    from .i18n import I18n
 
 TYPESET = ("title", "subtitle", "bottom_line")  # quotes as the brief's language writes them
 TYPES = {
@@ -32,8 +32,8 @@ def index_html(
     script: str,
     script_hash: str,
 ) -> str:
-    from .i18n import I18n
-    from .typography import smart_quotes
+    from ..document.i18n import I18n
+    from ..document.typography import smart_quotes
 
     env = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(builtin_templates() / "_common"),

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from ..content.models import Milestone
+from ..document.i18n import I18n
+from ..document.typography import smart_quotes
 from .fonts import font_stacks
-from .i18n import I18n
-from .typography import smart_quotes
 
 WIDTH = 680
 MARGIN = 16

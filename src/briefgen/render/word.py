@@ -21,15 +21,15 @@ from ..audiences import Audience
 from ..clearance import highest_marking
 from ..content.models import Content, Figure, Statement, Table
 from ..content.sections import kind
-from ..templates import builtin_templates
+from ..document.blocks import columns, note_column, numbering, runs
+from ..document.citations import NoteBook
+from ..document.evidence import citing_statements, strength
+from ..document.i18n import I18n
+from ..document.inline import Abbreviations, Inline, inline_html
+from ..document.typography import typeset
+from ..template_search import builtin_templates
 from . import wordml
-from .blocks import columns, note_column, numbering, runs
-from .citations import NoteBook
-from .evidence import citing_statements, strength
 from .html import cited_in_text, created_date, output_language, portion_key, section_shown
-from .i18n import I18n
-from .inline import Abbreviations, Inline, inline_html
-from .typography import typeset
 
 REFERENCE_DOCX = "reference.docx"
 MAX_FIGURE_CM = 15.0
@@ -426,9 +426,16 @@ RASTER_ZOOM = 2  # an SVG is drawn at twice its size, to stay sharp when printed
 def _raster(svg: bytes) -> bytes:
     """An SVG figure as PNG: every Word reader shows a raster (resvg, no system library;
     the SVG was checked to load nothing)."""
+    import math
+
     import resvg_py
 
-    png = resvg_py.svg_to_bytes(svg_string=svg.decode("utf-8"), zoom=RASTER_ZOOM)
+    from ..content.images import MAX_PIXELS, svg_size
+
+    width, height = svg_size(svg)
+    # Twice its size to stay sharp, but never more pixels than a raster figure may have.
+    zoom = min(float(RASTER_ZOOM), math.sqrt(MAX_PIXELS / max(width * height, 1.0)))
+    png = resvg_py.svg_to_bytes(svg_string=svg.decode("utf-8"), zoom=zoom)
     return bytes(png)
 
 

@@ -9,11 +9,13 @@ a templates/ folder in the brief's search path, or the CI files themselves
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import UsageError
 from ..project import LIBRARY_FILE, PROJECT_FILE, BriefRef, open_project, project_root
 from .git import git, repository_root
 
@@ -37,14 +39,37 @@ def changed_briefs(target: Path, since: str | None) -> list[Changed]:
     if since is not None:
         paths = [top / p for p in _changed_paths(target, since)]
         refs = [ref for ref in refs if _touches(ref, paths, top)]
+    slugs = unique_slugs([ref.name for ref in refs])
     return [
         Changed(
-            ref.name,
-            ref.folder.absolute().relative_to(top).as_posix(),
-            re.sub(r"[^A-Za-z0-9._-]+", "-", ref.name).strip("-") or "brief",
+            ref.name, Path(os.path.relpath(ref.folder.absolute(), top)).as_posix(), slugs[ref.name]
         )
         for ref in refs
     ]
+
+
+def unique_slugs(names: list[str]) -> dict[str, str]:
+    """A job and artifact name for each brief: ASCII letters, digits, '.', '_' and '-',
+    and never the same for two briefs ('2026 grain' and '2026-grain', or two Japanese
+    names that have no ASCII letter at all, each get a short hash of their name)."""
+    import hashlib
+    import unicodedata
+
+    def plain(name: str) -> str:
+        ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+        return re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_name).strip("-.").lower()
+
+    base = {name: plain(name) for name in names}
+    counts: dict[str, int] = {}
+    for slug in base.values():
+        counts[slug] = counts.get(slug, 0) + 1
+    slugs = {}
+    for name, slug in base.items():
+        if not slug or counts[slug] > 1:
+            tag = hashlib.sha256(name.encode()).hexdigest()[:8]
+            slug = f"{slug or 'brief'}-{tag}"
+        slugs[name] = slug
+    return slugs
 
 
 def _top(target: Path) -> Path:
@@ -54,13 +79,16 @@ def _top(target: Path) -> Path:
 
 def _changed_paths(target: Path, since: str) -> list[str]:
     """Files changed between the merge base of `since` and HEAD, and in the work tree."""
-    base = git(target, "merge-base", since, "HEAD").decode().strip()
-    names = git(target, "diff", "--name-only", "--no-renames", base).decode()
-    return [line for line in names.splitlines() if line]
+    if since.startswith("-"):
+        raise UsageError(f"--since: '{since}' is not a revision: name a branch, tag or commit")
+    base = git(target, "merge-base", "--end-of-options", since, "HEAD").decode().strip()
+    # -z: names as they are, not quoted as git quotes non-ASCII ("\\346\\227\\245…").
+    names = git(target, "diff", "-z", "--name-only", "--no-renames", base, "--").decode()
+    return [name for name in names.split("\0") if name]
 
 
 def _touches(ref: BriefRef, paths: list[Path], top: Path) -> bool:
-    from ..templates import search_path
+    from ..template_search import search_path
 
     folder = ref.folder.absolute()
     shared = [top / name for name in CI_FILES]

@@ -16,13 +16,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..audiences import Audience, find_audiences
+from ..audiences import Audience
 from ..clearance import filter_content
 from ..content.load import Document
 from ..content.markup import plain
 from ..content.models import Content, Source, Statement
 from ..content.sections import Located, located_statements
-from ..content.validate import load_content
+from ..opening import open_brief
 
 SIMILAR = 60.0  # rapidfuzz token ratio (0–100) at which a changed text is a rewording
 
@@ -71,8 +71,8 @@ class Change:
 
 
 def load_version(folder: Path) -> Version:
-    content, documents = load_content(folder)
-    return Version(content, documents, find_audiences(folder), folder)
+    brief = open_brief(folder)  # as build and check open it
+    return Version(brief.content, brief.documents, brief.audiences, folder)
 
 
 def diff(old: Version, new: Version) -> list[Change]:

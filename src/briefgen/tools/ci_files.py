@@ -6,7 +6,8 @@ from __future__ import annotations
 from importlib import metadata
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import UsageError, display_path
+from ..pipeline.write import write_outputs
 from ..project import is_brief, open_project
 from ..review.git import repository_root
 
@@ -47,13 +48,30 @@ def write_ci(
         briefs = folder.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         raise UsageError(f"'{folder}' is not inside the repository at '{root}'") from None
-    written, kept = [], []
+    written, kept, files = [], [], {}
     for target, text in ci_files(briefs, install or default_install()).items():
         path = root / target
+        refuse_links(path, root)
         if path.exists() and not force:
             kept.append(path)
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        files[path] = text.encode("utf-8")
         written.append(path)
+    write_outputs(files)
     return written, kept
+
+
+def refuse_links(path: Path, root: Path) -> None:
+    """Never write through a link: a CI file, or a folder on its way, that is a symlink
+    could point anywhere on the machine."""
+    top = root.resolve()
+    for step in (path, *path.parents):
+        if step == root or not step.is_relative_to(root):
+            break
+        if step.is_symlink():
+            raise UsageError(
+                f"'{display_path(step)}' is a symbolic link: briefgen writes no file through "
+                "a link; remove the link and run the command again"
+            )
+    if not path.parent.resolve().is_relative_to(top) and path.parent.exists():
+        raise UsageError(f"'{display_path(path.parent)}' is outside the repository")

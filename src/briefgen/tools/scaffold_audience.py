@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..audiences import check_templates_option, find_audiences
-from ..build.write import write_outputs
+from ..audiences import Audience, check_templates_option, find_audiences
 from ..errors import UsageError, display_path
+from ..pipeline.write import write_outputs
 
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 
@@ -16,7 +16,9 @@ AUDIENCE_YAML = """\
 # labels), except what this file, the templates and style.css beside it change.
 extends: {base}
 title: {title}
-# clearance: PUBLIC          # the highest marking it may see
+# The highest marking it may see. Written out, never inherited in silence: raise it
+# only for readers who are cleared for it.
+clearance: {clearance}
 # sections: [summary, milestones, questions]
 # max_pages: 2               # a longer PDF fails the build (allow_overflow: true warns)
 # labels:
@@ -37,6 +39,17 @@ STYLESHEET = """\
 """
 
 
+def _clearance(name: str, base: str, found: dict[str, Audience]) -> str:
+    """The clearance the new audience starts with: its base's, but never above that of
+    an audience of the same name it replaces (`public` from `minister` stays PUBLIC)."""
+    from ..content.models import MARKING_ORDER
+
+    levels = [found[base].config.clearance]
+    if name in found:
+        levels.append(found[name].config.clearance)
+    return min(levels, key=MARKING_ORDER.__getitem__)
+
+
 def new_audience(name: str, base: str, content_dir: Path, templates: Path | None) -> list[Path]:
     """Write templates/<name>/ (beside the brief folder, or in `templates`) extending `base`."""
     if not _NAME.match(name):
@@ -52,7 +65,12 @@ def new_audience(name: str, base: str, content_dir: Path, templates: Path | None
     if folder.exists():
         raise UsageError(f"'{display_path(folder)}' exists already: choose another name")
     title = name.replace("-", " ").capitalize() + " brief"
-    values = {"name": name, "base": base, "title": title}
+    values = {
+        "name": name,
+        "base": base,
+        "title": title,
+        "clearance": _clearance(name, base, found),
+    }
     files = {
         folder / "audience.yaml": AUDIENCE_YAML.format(**values),
         folder / "brief.html.j2": TEMPLATE.format(**values),

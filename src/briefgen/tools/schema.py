@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..build.write import write_outputs
 from ..content.sections import content_files, json_schema
 from ..errors import UsageError
+from ..pipeline.write import write_outputs
 
 
 def schemas(name: str | None = None) -> dict[str, dict[str, Any]]:

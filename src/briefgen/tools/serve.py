@@ -16,10 +16,10 @@ from pathlib import Path
 
 from ..audiences import check_templates_option, find_audiences, select_audiences
 from ..clearance import filter_content
-from ..content.validate import load_content
 from ..errors import BriefgenError, UsageError
+from ..opening import open_brief
 from ..render.html import check_loads, render_html
-from ..templates import Root, search_path
+from ..template_search import Root, search_path
 
 RELOAD = """<script>
 /* briefgen serve: reload when the brief changes (preview only, not in built pages). */
@@ -62,11 +62,11 @@ class Preview:
             ).encode()
 
     def _render(self) -> str:
-        content, _ = load_content(self.content_dir)
-        found = find_audiences(self.content_dir, self.templates)
+        brief = open_brief(self.content_dir, self.templates)  # as build and check open it
+        found = brief.audiences
         name = self.audience or ("public" if "public" in found else next(iter(found)))
-        (audience,) = select_audiences(found, [name], self.roots)
-        html = render_html(filter_content(content, audience), audience, "web")
+        (audience,) = brief.select([name], self.templates)
+        html = render_html(filter_content(brief.content, audience), audience, "web")
         check_loads(html, audience, "web")  # the preview holds to the rules of the build
         return html
 
@@ -90,9 +90,40 @@ def error_page(lines: list[str]) -> str:
     )
 
 
+# The names a browser on this machine uses for the preview. Any other Host header is a
+# page elsewhere reaching the preview through DNS rebinding: refused, as Django's
+# ALLOWED_HOSTS and Vite's server.allowedHosts refuse it.
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]", "::1"})
+
+
+def allowed_host(header: str | None, port: int) -> bool:
+    """Whether a request's Host header names this machine's loopback, at our port."""
+    if not header:
+        return False
+    value = header.strip().lower()
+    if value.startswith("["):  # [::1]:8000
+        inside, _, rest = value.partition("]")
+        host, given_port = inside + "]", rest.removeprefix(":")
+    elif value.count(":") == 1:
+        host, _, given_port = value.partition(":")
+    else:
+        host, given_port = value, ""
+    if given_port and given_port != str(port):
+        return False
+    return host.rstrip(".") in LOCAL_HOSTS or host.endswith(".localhost")
+
+
+def port_of(server: object) -> int:
+    address = getattr(server, "server_address", ("", 0))
+    return int(address[1])
+
+
 def make_server(preview: Preview, port: int) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+            if not allowed_host(self.headers.get("Host"), port_of(self.server)):
+                self.send_error(403, "briefgen serve answers localhost only")
+                return
             version, page = preview.snapshot()
             if self.path == "/__version":
                 self._send(str(version).encode(), "text/plain")

@@ -17,10 +17,10 @@ from typing import Any
 
 import yaml
 
-from ..build.write import write_outputs
 from ..content.load import CONTROL, load_yaml
 from ..content.models import SOURCE_TYPES
-from ..errors import UsageError, printable
+from ..errors import UsageError, display_path, printable
+from ..pipeline.write import write_outputs
 
 # CSL types briefgen knows (PRODUCT.md) are kept; the others become the nearest one.
 CSL_TYPES = {
@@ -125,16 +125,22 @@ def import_sources(file: Path, content_dir: Path) -> ImportResult:
     references = read_references(file)
     target = content_dir / "sources.yaml"
     existing = _existing(target)
-    taken = {str(s.get("id")) for s in existing}
+    library = _library_entries(content_dir)  # a project's library counts too
+    taken = {str(s.get("id")) for s in existing + library}
     seen = {_key(s.get("url")) for s in existing} | {_key(s.get("title")) for s in existing}
+    shared = {_key(s.get("url")) for s in library} | {_key(s.get("title")) for s in library}
     result = ImportResult()
     entries = []
     for ref in references:
         if not ref.get("title"):
             result.skipped.append((str(ref.get("_key") or "an entry"), "it has no title"))
             continue
-        if {_key(ref.get("url")), _key(ref["title"])} & (seen - {""}):
+        keys = {_key(ref.get("url")), _key(ref["title"])}
+        if keys & (seen - {""}):
             result.skipped.append((ref["title"], "already in sources.yaml"))
+            continue
+        if keys & (shared - {""}):
+            result.skipped.append((ref["title"], "already in the project's sources.yaml"))
             continue
         ref["id"] = unique_id(ref, taken)
         taken.add(ref["id"])
@@ -143,8 +149,38 @@ def import_sources(file: Path, content_dir: Path) -> ImportResult:
         entries.append({k: ref[k] for k in FIELDS if ref.get(k)})
         result.added.append(ref["id"])
     if entries:
-        write_outputs({target: _appended(target, existing, entries, file).encode("utf-8")})
+        text = _appended(target, existing, entries, file)
+        _check_appended(target, text, existing, entries)
+        write_outputs({target: text.encode("utf-8")})
     return result
+
+
+def _library_entries(content_dir: Path) -> list[dict[str, Any]]:
+    """The sources of the project library a brief in a project can cite."""
+    from ..project import library_file
+
+    library = library_file(content_dir)
+    return _existing(library) if library is not None else []
+
+
+def _check_appended(
+    target: Path, text: str, existing: list[dict[str, Any]], entries: list[dict[str, Any]]
+) -> None:
+    """The new file must hold the same entries as before, then the new ones, and nothing
+    else; a file written in a form appending cannot follow is left as it is."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        data = None
+    ids = [s.get("id") for s in data if isinstance(s, dict)] if isinstance(data, list) else None
+    wanted = [s.get("id") for s in existing] + [e["id"] for e in entries]
+    if ids != wanted or len(data or []) != len(wanted):
+        raise UsageError(
+            f"{display_path(target)} is written in a form that sources cannot be appended "
+            "to (document markers, a flow list [...], or an indentation that import cannot "
+            "follow): nothing was changed. Write the list as '- id: …' items, or add the "
+            "sources by hand"
+        )
 
 
 def read_references(file: Path) -> list[dict[str, Any]]:
@@ -161,6 +197,8 @@ def _csl_items(file: Path) -> list[dict[str, Any]]:
         data = json.loads(file.read_text(encoding="utf-8-sig"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise UsageError(f"'{file}' is not CSL-JSON: {exc}") from None
+    except RecursionError:
+        raise UsageError(f"'{file}' is not CSL-JSON: nested too deep") from None
     items = data.get("items", []) if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise UsageError(f"'{file}' is not CSL-JSON: expected a list of items")
@@ -174,7 +212,7 @@ def _from_csl(item: dict[str, Any]) -> dict[str, Any]:
         "_key": item.get("id"),
         "type": source_type,
         "title": _text(item.get("title")),
-        "authors": [n for n in map(_csl_name, item.get("author") or []) if n],
+        "authors": [n for n in map(_csl_name, _list(item.get("author"))) if n],
         "container": _text(item.get("container-title")),
         "volume": _text(item.get("volume")),
         "issue": _text(item.get("issue")),
@@ -189,6 +227,10 @@ def _from_csl(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _csl_name(name: Any) -> dict[str, str] | None:
     if not isinstance(name, dict):
         return None
@@ -199,10 +241,16 @@ def _csl_name(name: Any) -> dict[str, str] | None:
 
 
 def _csl_date(value: Any, full: bool = False) -> str | None:
-    parts = (value or {}).get("date-parts", [[]])[0] if isinstance(value, dict) else []
+    """A CSL date ({"date-parts": [[2024, 5, 19]]}) as text; None for anything else."""
+    outer = value.get("date-parts") if isinstance(value, dict) else None
+    parts = outer[0] if isinstance(outer, list) and outer else None
+    if not isinstance(parts, list):
+        return None
     try:
-        numbers = [int(p) for p in parts][:3]
-    except (TypeError, ValueError):
+        numbers = [int(p) for p in parts if not isinstance(p, bool)][:3]
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if not numbers or not 1 <= numbers[0] <= 9999:
         return None
     if not numbers or (full and len(numbers) < 3):
         return None
@@ -341,7 +389,7 @@ def _slug(text: str) -> str:
 
 
 def _text(value: Any) -> str | None:
-    if value is None:
+    if value is None or isinstance(value, (dict, list, bool)):
         return None
     text = CONTROL.sub("", re.sub(r"\s+", " ", str(value))).strip()
     return text or None
@@ -372,7 +420,7 @@ _Dumper.add_representer(
 def _existing(target: Path) -> list[dict[str, Any]]:
     if not target.is_file():
         return []
-    data = load_yaml(target).data
+    data = load_yaml(target, target.parent).data
     return [s for s in data if isinstance(s, dict)] if isinstance(data, list) else []
 
 
@@ -384,6 +432,11 @@ def _appended(
     if not existing and not text.strip().startswith(("-", "#")) and text.strip():
         text = ""  # a file holding an empty flow list, `[]`
     block = yaml.dump(entries, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    indent = re.search(r"^( *)- ", text, flags=re.M)
+    if indent and indent[1]:  # items indented as the file's own are
+        block = "".join(
+            indent[1] + line if line.strip() else line for line in block.splitlines(True)
+        )
     block = re.sub(
         r"^(- id: .*)$",
         r"\1\n  # reliability: A–F — grade this source before building",

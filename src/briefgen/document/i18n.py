@@ -53,8 +53,10 @@ def locale_of(lang: str) -> Locale:
     """The CLDR locale of a BCP 47 tag ('pt-BR', 'zh-Hans'); LanguageError if none."""
     from babel import Locale, UnknownLocaleError
 
+    from ..content.language import base_tag
+
     try:
-        return Locale.parse(lang.replace("-", "_"))
+        return Locale.parse(base_tag(lang).replace("-", "_"))
     except (UnknownLocaleError, ValueError):
         raise LanguageError(
             f"'{lang}' is not a language tag briefgen knows: use a BCP 47 tag such as "
@@ -134,7 +136,9 @@ class I18n:
         self.locale = locale_of(self.lang)
         self.translations = catalogue(self.lang)[0]
         self.direction = "rtl" if self.locale.character_order == RTL else "ltr"
-        numbering = self.locale.default_numbering_system
+        from ..content.language import numbering_system
+
+        numbering = numbering_system(self.lang) or self.locale.default_numbering_system
         self.counter_style = COUNTER_STYLES.get(numbering, "decimal")
         self._digits = (
             str.maketrans("0123456789", _DIGITS[numbering]) if numbering in _DIGITS else None

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Problem
-from ..templates import builtin_templates
+from ..template_search import builtin_templates
 from .manifest import digest, hash_files, tool_versions
 
 if TYPE_CHECKING:
@@ -111,18 +111,36 @@ def is_current(job: Job, manifest: dict[str, Any]) -> bool:
     return bool(entry.get("output") == digest(job.target.read_bytes()))
 
 
-def stale_outputs(
+@dataclass
+class Outdated:
+    """Outputs of an earlier build that this build does not make again: those to take
+    away, and those to name as stale."""
+
+    withdrawn: dict[str, str]  # output name → why it is taken away
+    stale: list[Problem]
+
+
+def outdated_outputs(
     content: Content,
     found: dict[str, Audience],
     planned: list[Job],
     manifest: dict[str, Any],
     out_dir: Path,
-) -> list[Problem]:
-    """Outputs of an earlier build that this (partial) build leaves as they were, and
-    that no longer match the content: said by name, so nobody ships them unawares."""
+) -> Outdated:
+    """Outputs of an earlier build that this one leaves, judged fail-closed.
+
+    An output whose audience now sees nothing of the brief, or no longer sees
+    something it showed (its clearance, or the content's marking, went up), or
+    whose audience no longer exists, is taken away by this build: it may hold
+    what its readers may no longer read. One that is merely out of date (a
+    partial build, `-a`, `-f`) stays, and is named as stale.
+    """
     from ..clearance import filter_content
 
     built = {name_of(job.target, out_dir) for job in planned}
+    recorded = manifest.get("shown")
+    shown_before: dict[str, Any] = recorded if isinstance(recorded, dict) else {}
+    withdrawn: dict[str, str] = {}
     stale = []
     for name, entry in sorted(manifest["outputs"].items()):
         target = out_dir / name
@@ -132,14 +150,49 @@ def stale_outputs(
         audience = found.get(audience_name)
         fmt = file_name.rpartition(".")[2]
         if audience is None or fmt not in audience.config.formats:
-            why = "its audience or format no longer exists"
-        else:
-            visible = filter_content(content, audience)
-            if entry.get("inputs") == input_key(visible, audience, fmt):
-                continue
+            withdrawn[name] = "its audience or format no longer exists"
+            continue
+        visible = filter_content(content, audience)
+        shown, hidden = visibility_keys(content, visible)
+        if not shown:
+            withdrawn[name] = f"audience '{audience_name}' sees nothing of the brief now"
+            continue
+        if set(shown_before.get(audience_name, [])) & hidden:
+            withdrawn[name] = (
+                f"it shows what audience '{audience_name}' may no longer see (a marking "
+                "or clearance went up)"
+            )
+            continue
+        if entry.get("inputs") != input_key(visible, audience, fmt):
             why = "the content changed since it was built"
-        stale.append(Problem(None, None, None, "", f"stale: {name} — {why}", "stale-output"))
-    return stale
+            stale.append(Problem(None, None, None, "", f"stale: {name} — {why}", "stale-output"))
+    return Outdated(withdrawn, stale)
+
+
+def visibility_keys(content: Content, visible: Content) -> tuple[set[str], set[str]]:
+    """What one audience's outputs show of the brief, and what they hide: each statement,
+    figure and row twice, by its text (with its sources) and by where it stands in its
+    file. A later build compares what an output showed with what it must now hide."""
+    from ..content.sections import located_cited
+
+    seen = {_body(found.cited) for found in located_cited(visible)}
+    shown: set[str] = set()
+    hidden: set[str] = set()
+    for found in located_cited(content):
+        body = _body(found.cited)
+        where = f"{found.file}:{'/'.join(map(str, found.loc))}"
+        keys = {"t" + _short(body), "l" + _short(where)}
+        (shown if body in seen else hidden).update(keys)
+    return shown, hidden - shown
+
+
+def _body(cited: Any) -> str:
+    # The filter makes markings explicit and gives rows their table's credibility.
+    return str(cited.model_dump_json(exclude={"marking", "audiences", "credibility"}))
+
+
+def _short(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def name_of(target: Path, out_dir: Path) -> str:

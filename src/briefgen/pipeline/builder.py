@@ -49,12 +49,14 @@ class BuildResult:
     written: list[Path] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    removed: list[tuple[Path, str]] = field(default_factory=list)  # and why
     seconds: float = 0.0
 
     def add(self, other: BuildResult) -> None:
         self.written += other.written
         self.skipped += other.skipped
         self.warnings += other.warnings
+        self.removed += other.removed
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,11 @@ def build_units(
             raise UsageError(f"--brief: '{content_dir}' is one brief, not a project of briefs")
         return [Unit(None, content_dir, out_dir)]
     refs = [project.brief(name) for name in briefs] if briefs else list(project.briefs)
-    return [Unit(ref.name, ref.folder, out_dir / ref.name) for ref in dict.fromkeys(refs)]
+    units = [Unit(ref.name, ref.folder, out_dir / ref.name) for ref in dict.fromkeys(refs)]
+    for unit in units:  # outputs go under --out only: a brief's name never climbs out
+        if ".." in Path(unit.name or "").parts or Path(unit.name or "").is_absolute():
+            raise UsageError(f"brief '{unit.name}': its name leaves the output folder")
+    return units
 
 
 @dataclass
@@ -149,6 +155,7 @@ class Loaded:
     content: Content
     found: dict[str, Audience]
     selected: list[Audience]
+    warnings: list[Problem]
 
 
 @dataclass
@@ -175,25 +182,14 @@ def _load_all(pending: list[tuple[Unit, Selection]]) -> list[Loaded]:
 
 
 def _load(unit: Unit, selection: Selection) -> Loaded:
-    from ..audiences import find_audiences, select_audiences
-    from ..clearance import hidden_references
-    from ..content.validate import load_content, unknown_audiences
-    from ..templates import search_path
+    from ..opening import open_brief
 
-    content, documents = load_content(unit.folder)
-    found = find_audiences(unit.folder, selection.templates)
-    problems = unknown_audiences(content, documents, list(found))
-    if problems:
-        raise ContentError(problems)
-    roots = search_path(unit.folder, selection.templates)
+    brief = open_brief(unit.folder, selection.templates, only=list(selection.audiences or []))
     try:
-        selected = select_audiences(found, list(selection.audiences or []), roots)
+        selected = brief.select(list(selection.audiences or []), selection.templates)
     except UsageError as exc:
         raise UsageError(f"brief '{unit.name}': {exc}" if unit.name else str(exc)) from None
-    problems = hidden_references(content, documents, selected)
-    if problems:
-        raise ContentError(problems)
-    return Loaded(unit, selection, content, found, selected)
+    return Loaded(unit, selection, brief.content, brief.audiences, selected, brief.warnings)
 
 
 def _build(
@@ -210,11 +206,11 @@ def _build(
 
     prepared = [_plan(brief, force, progress) for brief in loaded]
     outputs = render_all([job for p in prepared for job in p.todo], jobs, progress)
-    result, files = BuildResult(), dict[Path, bytes]()
+    result, files = BuildResult(), dict[Path, bytes | None]()
     for brief in prepared:
         todo = {id(job) for job in brief.todo}
         result.skipped += [job.target for job in brief.planned if id(job) not in todo]
-        result.warnings += _finish(brief, outputs, files)
+        result.warnings += _finish(brief, outputs, files, result.removed)
         result.written += [job.target for job in brief.todo]
     _fail_if_strict(result.warnings, strict)  # before anything is written
     if project is not None:
@@ -245,12 +241,16 @@ def _plan(brief: Loaded, force: bool, progress: Progress | None) -> Prepared:
 
 
 def _finish(
-    brief: Prepared, outputs: dict[Path, Rendered], files: dict[Path, bytes]
+    brief: Prepared,
+    outputs: dict[Path, Rendered],
+    files: dict[Path, bytes | None],
+    removed: list[tuple[Path, str]],
 ) -> list[Problem]:
-    """The brief's warnings; its outputs and manifest added to `files`."""
+    """The brief's warnings; its outputs and manifest added to `files` (None: an output
+    to take away, with why in `removed`)."""
     from .budget import over_budget
     from .index import index_entries
-    from .plan import stale_outputs
+    from .plan import outdated_outputs, visibility_keys
 
     unit, manifest = brief.loaded.unit, brief.manifest
     content = brief.loaded.content
@@ -260,8 +260,16 @@ def _finish(
             Problem(job.target, None, None, "", w, "build-warning")
             for w in outputs[job.target].warnings
         ]
-    warnings += stale_outputs(content, brief.loaded.found, brief.planned, manifest, unit.out_dir)
-    warnings += language_problems(content)
+    outdated = outdated_outputs(content, brief.loaded.found, brief.planned, manifest, unit.out_dir)
+    warnings += outdated.stale
+    warnings += language_problems(content) + brief.loaded.warnings
+    for name, why in outdated.withdrawn.items():  # taken away by this build, and said so
+        files[unit.out_dir / name] = None
+        del manifest["outputs"][name]
+        removed.append((unit.out_dir / name, why))
+    shown = manifest.setdefault("shown", {})
+    for job in {job.audience.name: job for job in brief.planned}.values():
+        shown[job.audience.name] = sorted(visibility_keys(content, job.content)[0])
     for job in brief.todo:
         manifest["outputs"][name_of(job.target, unit.out_dir)] = {
             "inputs": job.key,
@@ -273,8 +281,11 @@ def _finish(
         "warnings": [warning_record(w, unit.out_dir) for w in warnings],
     }
     selected = [a.name for a in brief.loaded.selected]
-    index = index_entries(content, brief.planned, selected, unit.out_dir, manifest.get("index"))
-    if brief.todo or manifest.get("tree") != record or manifest.get("index") != index:
+    index = index_entries(
+        content, brief.planned, selected, unit.out_dir, manifest.get("index"), outdated.withdrawn
+    )
+    changed = brief.todo or outdated.withdrawn
+    if changed or manifest.get("tree") != record or manifest.get("index") != index:
         manifest["tree"], manifest["index"] = record, index
         files.update({job.target: outputs[job.target].data for job in brief.todo})
         files[unit.out_dir / MANIFEST] = manifest_bytes(manifest)
@@ -287,15 +298,15 @@ def _index_stale(project: Project, out_dir: Path) -> bool:
     from .index import index_pages
 
     for path, data in index_pages(project, out_dir, {}).items():
-        if not path.is_file() or path.read_bytes() != data:
+        if data is None or not path.is_file() or path.read_bytes() != data:
             return True
     return False
 
 
 def language_problems(content: Content) -> list[Problem]:
     """A language without a catalogue of labels, or without a citation locale."""
-    from ..render.csl import note_warnings
-    from ..render.i18n import language_warnings
+    from ..document.csl import note_warnings
+    from ..document.i18n import language_warnings
 
     lang = content.brief.lang
     return [

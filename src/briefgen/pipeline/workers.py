@@ -29,7 +29,14 @@ def engine_processes() -> Any:
 
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["briefgen.render.pdf"])
-    forkserver.ensure_running()  # loads WeasyPrint now, while the print HTML is made
+    # Started with Ctrl-C ignored, which the server inherits through exec: the terminal
+    # sends Ctrl-C to every process of the build, and the server, still loading the
+    # engine, would print a traceback of its own. The build ends the server itself.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()  # loads WeasyPrint now, while the print HTML is made
+    finally:
+        signal.signal(signal.SIGINT, previous)
     return context
 
 

@@ -1,6 +1,6 @@
 """The build: plan the outputs, make them, write them; incremental, parallel, atomic."""
 
+from .builder import BuildResult, build
 from .manifest import MANIFEST
-from .pipeline import BuildResult, build
 
 __all__ = ["MANIFEST", "BuildResult", "build"]

@@ -38,17 +38,24 @@ _REFERENCE = re.compile(r"\s*\(?\{(?:fig|tab):[^}]*\}\)?")
 
 
 def index_entries(
-    content: Content, planned: list[Job], selected: list[str], out_dir: Path, earlier: Any
+    content: Content,
+    planned: list[Job],
+    selected: list[str],
+    out_dir: Path,
+    earlier: Any,
+    withdrawn: Mapping[str, str],
 ) -> dict[str, dict[str, Any]]:
     """What the index of each audience shows of this brief. An audience built now gets
     a fresh entry; one that was selected but sees nothing gets none; one left out of
-    this build (`-a`) keeps its earlier entry while its files are there."""
+    this build (`-a`) keeps its earlier entry while its files are there and none of
+    them is `withdrawn` (being taken away by this build)."""
     kept = {
         name: entry
         for name, entry in (earlier if isinstance(earlier, dict) else {}).items()
         if _intact(entry, out_dir)
     }
-    entries = {name: entry for name, entry in kept.items() if name not in selected}
+    gone = {name.rpartition("/")[0] for name in withdrawn}
+    entries = {name: e for name, e in kept.items() if name not in selected and name not in gone}
     for job in planned:
         name = job.audience.name
         if name not in entries:
@@ -91,7 +98,9 @@ def _intact(entry: Any, out_dir: Path) -> bool:
     )
 
 
-def index_pages(project: Project, out_dir: Path, files: Mapping[Path, bytes]) -> dict[Path, bytes]:
+def index_pages(
+    project: Project, out_dir: Path, files: Mapping[Path, bytes | None]
+) -> dict[Path, bytes | None]:
     """Every audience's index page, from the manifests being written (`files`) or, for
     the briefs not built now, those on disk."""
     listed: dict[str, list[dict[str, Any]]] = {}
@@ -106,10 +115,24 @@ def index_pages(project: Project, out_dir: Path, files: Mapping[Path, bytes]) ->
                 fmt: "../" + quote(f"{ref.name}/{path}") for fmt, path in entry["files"].items()
             }
             listed.setdefault(audience, []).append({**entry, "links": links, "brief": ref.name})
-    return {
+    pages: dict[Path, bytes | None] = {
         out_dir / audience / INDEX: render_index(project, audience, entries).encode()
         for audience, entries in sorted(listed.items())
     }
+    # An audience that now sees no brief at all loses its index: an earlier page would
+    # still list what it may no longer read. Only a page briefgen wrote is taken away.
+    for page in sorted(out_dir.glob(f"*/{INDEX}")):
+        if page not in pages and _made_here(page):
+            pages[page] = None
+    return pages
+
+
+def _made_here(page: Path) -> bool:
+    """An index page briefgen wrote: it carries the hash of briefgen's filter script."""
+    try:
+        return page.is_file() and script_hash().encode() in page.read_bytes()[:20_000]
+    except OSError:
+        return False
 
 
 FILTER_SCRIPT = """
@@ -147,7 +170,7 @@ def script_hash() -> str:
 
 def render_index(project: Project, audience: str, entries: list[dict[str, Any]]) -> str:
     """One audience's index: newest brief first, in the project's language."""
-    from ..render.i18n import I18n
+    from ..document.i18n import I18n
     from ..render.index_page import index_html
 
     langs = {e["lang"] for e in entries}

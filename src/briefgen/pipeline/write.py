@@ -24,8 +24,9 @@ def remove_own_temporaries(out_dir: Path) -> None:
                 stale.unlink(missing_ok=True)
 
 
-def write_outputs(outputs: Mapping[Path, bytes]) -> None:
-    """Write every file to a temporary sibling first, then rename them all into place.
+def write_outputs(outputs: Mapping[Path, bytes | None]) -> None:
+    """Write every file to a temporary sibling first, then rename them all into place;
+    a file mapped to None is removed, in the same last step.
 
     A failure while writing leaves every earlier output as it was and no
     temporary file behind.
@@ -39,10 +40,14 @@ def write_outputs(outputs: Mapping[Path, bytes]) -> None:
                     f"{display_path(path)}: a folder is where this output goes: "
                     "remove or rename the folder"
                 )
-            staged.append((_stage(path, data), path))
-        with held_interrupts():  # Ctrl-C waits until every output is in place
+            if data is not None:
+                staged.append((_stage(path, data), path))
+        with held_interrupts():  # Ctrl-C and SIGTERM wait until every output is in place
             for temporary, path in staged:
                 os.replace(temporary, path)
+            for path, data in outputs.items():
+                if data is None and (path.is_file() or path.is_symlink()):
+                    path.unlink()
     except BaseException as exc:  # an error, or Ctrl-C while staging: no temporary stays
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
