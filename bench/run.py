@@ -117,17 +117,17 @@ def shell(commands: list[str]) -> list[str]:
 
 def print_html(content: Path, folder: Path) -> list[Path]:
     """briefgen's own print HTML for each audience: what the engine alone lays out."""
-    from briefgen.audiences import find_audiences
-    from briefgen.clearance import filter_content
-    from briefgen.content.validate import validate_brief
+    from briefgen.document import document_for
+    from briefgen.opening import open_brief
     from briefgen.render.html import render_html
 
-    brief, _ = validate_brief(content)
+    brief = open_brief(content)
     paths = []
-    for name, audience in find_audiences(content).items():
+    for name, audience in brief.audiences.items():
         path = folder / f"{name}.html"
         path.write_text(
-            render_html(filter_content(brief, audience), audience, "print"), encoding="utf-8"
+            render_html(document_for(brief.content, audience), audience, "print"),
+            encoding="utf-8",
         )
         paths.append(path)
     return paths
@@ -135,17 +135,16 @@ def print_html(content: Path, folder: Path) -> list[Path]:
 
 def markdown(content: Path, folder: Path) -> list[Path]:
     """Each audience's content as Markdown with footnotes: the route a user scripts today."""
-    from briefgen.audiences import find_audiences
     from briefgen.clearance import filter_content
     from briefgen.content.sections import located_statements
-    from briefgen.content.validate import validate_brief
     from briefgen.document.citations import NoteBook
     from briefgen.document.i18n import I18n
+    from briefgen.opening import open_brief
 
-    brief, _ = validate_brief(content)
+    brief = open_brief(content)
     paths = []
-    for name, audience in find_audiences(content).items():
-        visible = filter_content(brief, audience)
+    for name, audience in brief.audiences.items():
+        visible = filter_content(brief.content, audience)
         i18n = I18n(visible.brief.lang)
         notes = NoteBook(visible, i18n, show_grades=audience.config.show_grades)
         lines, footnotes = [f"% {visible.brief.title}", ""], []

@@ -169,7 +169,7 @@ def aimed_brief(brief_dir: Callable[..., Path]) -> Path:
 
 
 def note_numbers(html: str) -> list[int]:
-    return [int(n) for n in re.findall(r'<li id="note-(\d+)">', html)]
+    return [int(n) for n in re.findall(r'<li id="note-(\d+)"[^>]*>', html)]
 
 
 def test_a_statement_for_analysts_is_absent_elsewhere(

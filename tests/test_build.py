@@ -117,7 +117,7 @@ def test_notes_sit_at_the_foot_of_the_page_of_their_call(sample_build: Path) -> 
 
 def test_first_note_is_full_and_later_ones_short(sample_build: Path) -> None:
     html = (sample_build / "analyst" / "brief.html").read_text(encoding="utf-8")
-    notes = re.findall(r'<li id="note-\d+">(.*?)</li>', html)
+    notes = re.findall(r'<li id="note-\d+"[^>]*>(.*?)</li>', html)
     items = [i for n in notes for i in re.sub(r"<[^>]+>", "", n).split("; ")]
     notes = [i for i in items if "Longest-standing Partner" in i]
     assert len(notes) > 5
@@ -133,7 +133,7 @@ def test_analyst_notes_show_grades_and_others_do_not(sample_build: Path) -> None
     assert "[A]" not in public and "[E]" not in public
     # Each source's grade after it, the statement's credibility once at the end.
     notes = (sample_build / "analyst" / "brief.html").read_text(encoding="utf-8")
-    note = re.sub(r"<[^>]+>", "", re.findall(r'<li id="note-5">(.*?)</li>', notes)[0])
+    note = re.sub(r"<[^>]+>", "", re.findall(r'<li id="note-5"[^>]*>(.*?)</li>', notes)[0])
     # Five sources: the mission report, the 2007 account (twice, one cite), the blog,
     # NATO's member list.
     assert re.findall(r"\[\w+\]", note) == ["[C]", "[D]", "[E]", "[A]", "[2]"]
@@ -200,7 +200,7 @@ def test_every_page_shows_the_highest_marking(sample_build: Path) -> None:
 def test_web_page_links_notes_both_ways_and_fetches_nothing(sample_build: Path) -> None:
     html = (sample_build / "public" / "brief.html").read_text(encoding="utf-8")
     calls = re.findall(r'href="#note-(\d+)" id="call-(\d+)"', html)
-    backs = re.findall(r'<li id="note-(\d+)">.*?href="#call-(\d+)"', html)
+    backs = re.findall(r'<li id="note-(\d+)"[^>]*>.*?href="#call-(\d+)"', html)
     assert calls and all(a == b for a, b in calls)
     assert [a for a, _ in calls] == [a for a, _ in backs]
     assert not re.search(r"<(link|script|img)\b", html)

@@ -150,3 +150,101 @@ def test_bad_arguments_are_usage_errors(runner: CliRunner, tmp_path: Path) -> No
 
 def test_word_diff_marks_only_what_changed() -> None:
     assert word_diff("a b c d", "a x c d e") == "a [-b-] {+x+} c d {+e+}"
+
+
+@pytest.fixture
+def blocks_repository(tmp_path: Path) -> Callable[..., Path]:
+    """The canary brief committed, then changed by `edit_files` and committed again."""
+
+    def make(*edits: tuple[str, str, str], image: bytes | None = None) -> Path:
+        repo = tmp_path / "repo"
+        content = repo / "content"
+        shutil.copytree(FIXTURES / "canary", content)
+        git(repo, "init", "-q")
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", "first")
+        for name, old, new in edits:
+            edit(content / name, old, new)
+        if image is not None:
+            (content / "figures" / "open-chart.svg").write_bytes(image)
+        git(repo, "commit", "-q", "-am", "second")
+        return content
+
+    return make
+
+
+ROW_INTERNAL = "          - cells: [2024, CANARYINTERNALROW, 7]\n            marking: INTERNAL\n"
+ROW_PUBLIC = "          - cells: [2024, CANARYINTERNALROW, 7]\n            marking: PUBLIC\n"
+
+
+def test_a_table_row_made_public_is_flagged_first(
+    blocks_repository: Callable[..., Path], runner: CliRunner
+) -> None:
+    content = blocks_repository(("background.yaml", ROW_INTERNAL, ROW_PUBLIC))
+    code, out = run(runner, str(content), "--rev", "HEAD~1..HEAD", "-f", "json")
+    assert code == 3
+    first = json.loads(out)[0]
+    assert first["flagged"] and first["kind"] == "newly-visible"
+    assert first["audiences"] == ["public"] and "CANARYINTERNALROW" in first["text"]
+    assert first["file"] == "background.yaml" and first["line"] == 20
+
+
+def test_a_figure_made_public_is_flagged(
+    blocks_repository: Callable[..., Path], runner: CliRunner
+) -> None:
+    text = (FIXTURES / "canary" / "milestones.yaml").read_text()
+    name = "milestones.yaml" if "restricted-chart" in text else "questions.yaml"
+    source = (FIXTURES / "canary" / name).read_text()
+    block = source[source.index("id: restricted-chart") :]
+    marked = block[: block.index("marking: RESTRICTED") + len("marking: RESTRICTED")]
+    content = blocks_repository((name, marked, marked.replace("RESTRICTED", "PUBLIC")))
+    code, out = run(runner, str(content), "--rev", "HEAD~1..HEAD", "-f", "json")
+    assert code == 3
+    flagged = [c for c in json.loads(out) if c["flagged"]]
+    assert any("public" in c["audiences"] for c in flagged)
+
+
+@pytest.mark.parametrize(
+    ("edit_args", "kind", "says"),
+    [
+        (
+            ("background.yaml", "[2023, Open item, 12.5]", "[2023, Open item, 13.5]"),
+            "cells",
+            "{+13.5+}",
+        ),  # noqa: E501
+        (
+            ("background.yaml", "caption: Work done each year,", "caption: Work done every year,"),
+            "caption",
+            "[-each-] {+every+}",
+        ),
+        (
+            ("background.yaml", "caption: Work by year", "caption: Work by the year"),
+            "caption",
+            "{+the+}",
+        ),  # noqa: E501
+    ],
+)
+def test_a_changed_cell_or_caption_is_listed(
+    edit_args: tuple[str, str, str],
+    kind: str,
+    says: str,
+    blocks_repository: Callable[..., Path],
+    runner: CliRunner,
+) -> None:
+    content = blocks_repository(edit_args)
+    code, out = run(runner, str(content), "--rev", "HEAD~1..HEAD", "-f", "json")
+    assert code == 0, out
+    changes = json.loads(out)
+    assert [c["kind"] for c in changes] == [kind], changes
+    assert says in changes[0]["detail"]
+
+
+def test_a_changed_image_is_listed(
+    blocks_repository: Callable[..., Path], runner: CliRunner
+) -> None:
+    svg = (FIXTURES / "canary" / "figures" / "open-chart.svg").read_bytes()
+    content = blocks_repository(image=svg.replace(b"</svg>", b'<rect width="1" height="1"/></svg>'))
+    code, out = run(runner, str(content), "--rev", "HEAD~1..HEAD", "-f", "json")
+    changes = json.loads(out)
+    assert code == 0 and [c["kind"] for c in changes] == ["image"], changes
+    assert changes[0]["file"] == "background.yaml" and changes[0]["line"] == 6

@@ -73,7 +73,7 @@ def test_footnotes_are_the_pdfs_notes(sample_build: Path, audience: str) -> None
     assert len(notes) == len(pdf_calls)
     html = (sample_build / audience / "brief.html").read_text(encoding="utf-8")
     for number, text in notes.items():
-        item = re.search(rf'<li id="note-{number}">(.*?) <a class="back"', html, re.S)
+        item = re.search(rf'<li id="note-{number}"[^>]*>(.*?) <a class="back"', html, re.S)
         assert item, number
         web = re.sub(r"<[^>]+>", "", item[1])
         web = web.replace("&#39;", "'").replace("&amp;", "&").replace("\u2060", "")
@@ -83,7 +83,12 @@ def test_footnotes_are_the_pdfs_notes(sample_build: Path, audience: str) -> None
 def test_structure_word_understands(sample_build: Path) -> None:
     document = docx.Document(str(sample_build / "analyst" / "brief.docx"))
     headings = [p.text for p in document.paragraphs if style_of(p) == "Heading 1"]
-    assert headings[0] == "Key judgments" and headings[-1] == "Sources and grades"
+    # Numbered as the PDF numbers them, after the key judgments; a Contents field first.
+    assert headings[0] == "Key judgments" and headings[-1] == "6. Sources and grades"
+    assert headings[1:3] == ["1. Background", "2. Milestones"]
+    assert b" TOC " in zipfile.ZipFile(sample_build / "analyst" / "brief.docx").read(
+        "word/document.xml"
+    )
     assert any(style_of(p) == "List Number" for p in document.paragraphs)
     assert any(
         style_of(p) == "Caption" and p.text.startswith("Table 1") for p in document.paragraphs

@@ -10,8 +10,8 @@ import weasyprint
 from conftest import SAMPLE
 
 from briefgen.audiences import find_audiences
-from briefgen.clearance import filter_content
 from briefgen.content.validate import validate_brief
+from briefgen.document import document_for
 from briefgen.render import layout_fixes
 from briefgen.render.html import render_html
 from briefgen.render.pdf import ConfinedFetcher, first_stray_note
@@ -92,7 +92,7 @@ def page_text(document: object, number: int) -> str:
 def public_pdf() -> bytes:
     brief, _ = validate_brief(SAMPLE)
     audience = find_audiences(SAMPLE)["public"]
-    html = render_html(filter_content(brief, audience), audience, "print")
+    html = render_html(document_for(brief, audience), audience, "print")
     roots: list[Path] = [SAMPLE, *audience.dirs, builtin_templates()]
     source = weasyprint.HTML(
         string=html, base_url=SAMPLE.as_uri() + "/", url_fetcher=ConfinedFetcher(roots)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 from typing import NotRequired, TypedDict
 
 import pytest
@@ -259,3 +260,26 @@ def test_each_correctness_fix_changes_only_what_it_is_for(
 def test_every_fix_applies_to_the_installed_citeproc_py() -> None:
     assert citeproc_fixes.apply() == set(citeproc_fixes.FIXES)
     assert citeproc_fixes.missing_warnings() == []
+
+
+def test_a_fix_that_does_not_apply_is_a_build_warning(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Said by every build, as the WeasyPrint fixes are, and failed by --strict: never
+    only by a test."""
+    from typer.testing import CliRunner
+
+    from briefgen.cli import app
+
+    applied = set(citeproc_fixes.FIXES) - {citeproc_fixes.FIXES[-1]}
+    monkeypatch.setattr(citeproc_fixes, "apply", lambda: applied)
+    runner = CliRunner()
+    out = tmp_path / "out"
+    args = ["build", str(FIXTURES / "canary"), "-a", "public", "-f", "html", "-o", str(out)]
+    done = runner.invoke(app, args)
+    assert done.exit_code == 0
+    assert f"citeproc fix '{citeproc_fixes.FIXES[-1]}' does not apply" in done.output
+    strict = runner.invoke(app, [*args, "--strict", "--force"])
+    assert strict.exit_code == 1 and "does not apply" in strict.output
+    checked = runner.invoke(app, ["check", str(FIXTURES / "canary"), "--strict"])
+    assert checked.exit_code == 1 and "warning[patch-missing]" in checked.output

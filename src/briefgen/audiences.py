@@ -58,6 +58,8 @@ class AudienceConfig(Strict):
         False, description="Going over max_pages is a warning, not an error."
     )
     timeline: bool = Field(True, description="Draw the milestones as a timeline figure.")
+    numbered: bool = Field(False, description="Number the sections after the key judgments.")
+    contents: bool = Field(False, description="List the sections before them.")
     labels: Labels = Field(
         default_factory=dict,
         description="Labels of this audience, by key; translated when a catalogue knows them.",

@@ -450,6 +450,8 @@ def audience_pages(review: Review) -> Iterator[Finding]:
     """Every audience's pages render, and load nothing they may not: what build checks.
     Characters of the PDF that no font draws are reported once, at the first audience."""
     from ..clearance import filter_content
+    from ..document import created_date
+    from ..document.make import make_document
     from ..render.html import check_loads, glyph_gaps_of, render_html
 
     reported: set[str] = set()
@@ -457,9 +459,10 @@ def audience_pages(review: Review) -> Iterator[Finding]:
         return
     for audience in review.audiences.values():
         visible_content = filter_content(review.content, audience)
+        doc = make_document(visible_content, audience, created_date(review.content))
         for medium in ("web", "print"):
             try:
-                html = render_html(visible_content, audience, medium)
+                html = render_html(doc, audience, medium)
                 check_loads(html, audience, medium)
             except TemplateError as exc:
                 message = f"audience '{audience.name}' ({medium}): {exc}"
@@ -485,6 +488,10 @@ def language(review: Review) -> Iterator[Finding]:
     from ..document.i18n import language_warnings
     from ..locales.messages import known_keys
 
+    from ..document.citeproc_fixes import missing_warnings
+
+    for message in missing_warnings():
+        yield Finding("warning", Problem(None, None, None, "", message, "patch-missing"))
     lang = review.content.brief.lang
     for message in (*language_warnings(lang), *note_warnings(lang)):
         yield Finding("warning", review.at("brief", ("lang",), message, "language"))
@@ -604,9 +611,41 @@ def raised_clearances(review: Review) -> Iterator[Finding]:
         yield Finding("warning", problem)
 
 
+def house_styles(review: Review) -> Iterator[Finding]:
+    """What a Word audience's reference document holds that no output takes: said once,
+    as a note, so that a house knows its old text and headers stay behind."""
+    from ..render.house_style import HouseStyleError, read_house_style, reference_docx
+
+    seen = set()
+    for audience in review.audiences.values():
+        if "docx" not in audience.config.formats:
+            continue
+        path = reference_docx(audience)
+        if path in seen or path.resolve().is_relative_to(builtin_root()):
+            continue
+        seen.add(path)
+        try:
+            left_out = read_house_style(path).left_out
+        except HouseStyleError:
+            continue  # an error of open_brief's already
+        if left_out:
+            message = (
+                f"Word outputs take only its styles, numbering, page setup, theme and fonts; "
+                f"left out: {', '.join(left_out)}"
+            )
+            yield Finding("note", Problem(path, None, None, "", message, "reference-docx"))
+
+
+def builtin_root() -> Path:
+    from ..template_search import builtin_templates
+
+    return builtin_templates().resolve()
+
+
 LINTS: tuple[Callable[[Review], Iterator[Finding]], ...] = (
     quotes,
     raised_clearances,
+    house_styles,
     unused_sources,
     weak_evidence,
     doubtful_judgments,

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel
+
 from .models import (
     Abbreviations,
     Brief,
@@ -53,6 +55,15 @@ class SectionKind:
     @property
     def template(self) -> str:
         return f"sections/{self.name}.html.j2"
+
+    @property
+    def title_field(self) -> str | None:
+        """The field of an item that is its title: the first text field an item has
+        beside its id, date and status (`heading`, `title`, `area`, `question`)."""
+        if self.item is None:
+            return None
+        skip = {"id", "date", "status", "statements", "audiences"}
+        return next((name for name in self.item.model_fields if name not in skip), None)
 
 
 def date_order(partial: str) -> tuple[int, int, int]:
@@ -268,3 +279,13 @@ def all_cited(content: Content) -> list[Cited]:
 
 def section_statements(content: Content, name: str) -> list[Statement]:
     return [f.statement for f in located_statements(content) if f.section == name]
+
+
+def body_key(cited: BaseModel) -> str:
+    """What a statement, figure or row says and stands on, as a short key: the same in
+    the content and in any audience's filtered copy of it (which makes its marking
+    explicit, drops its audiences, and gives a row its table's credibility)."""
+    import hashlib
+
+    body = cited.model_dump_json(exclude={"marking", "audiences", "credibility"})
+    return hashlib.sha256(body.encode()).hexdigest()[:16]

@@ -86,13 +86,13 @@ def render_job(job: Job) -> Rendered:
     from ..render.html import check_loads, render_html
 
     if job.fmt == "html":
-        html = render_html(job.content, job.audience, "web")
+        html = render_html(job.document(), job.audience, "web")
         check_loads(html, job.audience, "web")
         return Rendered(html.encode())
     if job.fmt == "docx":
         from ..render.word import render_docx  # python-docx loads only when a DOCX is made
 
-        return Rendered(render_docx(job.content, job.audience))
+        return Rendered(render_docx(job.document(), job.audience))
     html = print_html(job)
     return _layout(html, job.audience).with_warnings(glyph_warnings(html, job))
 
@@ -101,7 +101,7 @@ def print_html(job: Job) -> str:
     """The HTML a PDF is laid out from: made here, laid out in a worker."""
     from ..render.html import render_html
 
-    return render_html(job.content, job.audience, "print")
+    return render_html(job.document(), job.audience, "print")
 
 
 def glyph_warnings(html: str, job: Job) -> tuple[str, ...]:

@@ -3,9 +3,10 @@ everything its output depends on, and which earlier outputs no longer match."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,6 +19,7 @@ from .manifest import digest, hash_files, tool_versions
 if TYPE_CHECKING:
     from ..audiences import Audience
     from ..content.models import Content
+    from ..document.model import Document
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class Job:
     fmt: str
     target: Path
     key: str
+    # The audience's document, made once for all its formats, and only when one is made.
+    document: Callable[[], Document]
 
 
 def plan(
@@ -41,6 +45,8 @@ def plan(
 ) -> list[Job]:
     from ..clearance import filter_content
     from ..content.sections import located_cited
+    from ..document import created_date
+    from ..document.make import make_document
 
     jobs = []
     for audience in audiences:
@@ -49,13 +55,15 @@ def plan(
             # It sees no statement: an output would be a title page that tells of
             # what is withheld. It gets none, and no line in its index.
             continue
+        document = functools.cache(
+            functools.partial(make_document, visible, audience, created_date(content))
+        )
         for fmt in audience.config.formats:
             if formats and fmt not in formats:
                 continue
             target = out_dir / audience.name / f"brief.{fmt}"
-            jobs.append(
-                Job(content_dir, visible, audience, fmt, target, input_key(visible, audience, fmt))
-            )
+            key = input_key(visible, audience, fmt)
+            jobs.append(Job(content_dir, visible, audience, fmt, target, key, document))
     return jobs
 
 

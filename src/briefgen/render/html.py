@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-import os
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -22,14 +21,10 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from ..audiences import Audience
-from ..clearance import highest_marking
 from ..content.models import Content
-from ..content.sections import kind, located_statements, with_items
-from ..document.blocks import columns, image_url, note_column, numbering, runs
-from ..document.citations import NoteBook
-from ..document.evidence import citing_statements, strength
+from ..content.sections import located_statements, with_items
 from ..document.i18n import I18n
-from ..document.inline import Abbreviations, Inline, inline_html
+from ..document.model import Document
 from ..document.typography import typeset
 from ..errors import BriefgenError, TemplateError, display_path
 from ..template_search import builtin_templates
@@ -81,7 +76,6 @@ def _environment(dirs: tuple[Path, ...], lineage: tuple[str, ...]) -> TemplateSa
     # Labels go through gettext's callables, which each render puts in its
     # context (see I18n): keyword variables, as in `{% trans %}`, new style.
     env.newstyle_gettext = True  # type: ignore[attr-defined]  # set by the i18n extension
-    env.filters["statement"] = statement_html
     env.filters["with_note"] = with_note
     env.filters["with_citation"] = with_citation
     env.filters["smart"] = smart_text
@@ -114,14 +108,6 @@ class ConfinedLoader(jinja2.FileSystemLoader):
 
 
 @jinja2.pass_context
-def statement_html(context: Context, text: str) -> Markup:
-    """Text with its inline markup (see render/inline.py); everything else is shown
-    literally. Straight quotes become the language's quotation marks, as Pandoc's
-    `smart` extension does."""
-    return inline_html(text, context["inline"])
-
-
-@jinja2.pass_context
 def smart_text(context: Context, text: str) -> str:
     """A title or heading: the language's quotes, and break opportunities in a long run."""
     return typeset(text, context["i18n"])
@@ -133,10 +119,10 @@ def smart_text(context: Context, text: str) -> str:
 WORD_JOINER = "\u2060"
 
 
-def with_note(text: Markup, call: Markup) -> Markup:
+def with_note(text: Any, call: Markup) -> Markup:
     """The statement with its note call, never split from its last character by a line
     end, in any script."""
-    return text + Markup(WORD_JOINER) + call
+    return Markup(text) + Markup(WORD_JOINER) + call
 
 
 # A statement's closing punctuation, with a closing quote or emphasis after it.
@@ -144,8 +130,8 @@ _CLOSING = re.compile(r"[.!?。！？]+(?:</em>|[”’»」』])*$")
 
 
 @jinja2.pass_context
-def with_citation(context: Context, text: Markup, citation: Markup) -> Markup:
-    return cited_in_text(text, citation, context["i18n"])
+def with_citation(context: Context, text: Any, citation: Any) -> Markup:
+    return cited_in_text(Markup(text), Markup(citation), context["i18n"])
 
 
 def cited_in_text(text: Markup, citation: Markup, i18n: I18n) -> Markup:
@@ -199,57 +185,16 @@ def css_content(template: str, values: dict[str, str]) -> Markup:
     return Markup(" ".join(tokens))
 
 
-def portion_key(content: Content, i18n: I18n) -> str:
-    """What the portion marks mean, for a brief whose highest marking is not PUBLIC."""
-    names = {m: i18n.pgettext("marking", m) for m in ("PUBLIC", "INTERNAL", "RESTRICTED")}
-    marks = {m: i18n.pgettext(f"portion-{m}", f"({m[0]})") for m in names}
-    values = {
-        "internal": names["INTERNAL"],
-        "internal_mark": marks["INTERNAL"],
-        "restricted": names["RESTRICTED"],
-        "restricted_mark": marks["RESTRICTED"],
-        "public": names["PUBLIC"],
-    }
-    if highest_marking(content) == "RESTRICTED":
-        return i18n.pgettext(
-            "portion-key-restricted",
-            "Statements marked %(internal_mark)s are %(internal)s and "
-            "%(restricted_mark)s %(restricted)s; all others are %(public)s.",
-            **values,
-        )
-    return i18n.pgettext(
-        "portion-key",
-        "Statements marked %(internal_mark)s are %(internal)s; all others are %(public)s.",
-        **values,
-    )
-
-
-def created_date(content: Content) -> str:
-    """The date written into outputs: SOURCE_DATE_EPOCH when set, else the brief's date,
-    never the clock, so that the same input gives the same bytes."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
-        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return content.brief.date.isoformat()
-
-
-def output_language(content: Content, audience: Audience) -> I18n:
-    """The language of an output: the brief's, with the labels it and its audience override."""
-    return I18n(content.brief.lang, content.brief.labels, audience.config.labels)
-
-
-def render_html(content: Content, audience: Audience, medium: Medium) -> str:
-    """One audience's brief as HTML; `content` must already be filtered for it."""
+def render_html(doc: Document, audience: Audience, medium: Medium) -> str:
+    """One audience's document as HTML, through the audience's templates."""
     env = make_environment(audience)
-    i18n = output_language(content, audience)
-    notes = NoteBook(content, i18n, show_grades=audience.config.show_grades)
-    inline = Inline(
-        i18n, numbering(content, audience.config.sections), Abbreviations(content.abbreviations)
-    )
+    return _render(env, ENTRY_TEMPLATE, template_context(doc, audience, medium))
 
-    def heading(name: str) -> str:
-        return i18n.pgettext(f"section-{name}", kind(name).heading)
+
+def template_context(doc: Document, audience: Audience, medium: Medium) -> dict[str, Any]:
+    """What a template is given: the API of custom audiences (README, "Templates and
+    the document")."""
+    i18n = doc.i18n
 
     def around(key: str, english: str, name: str) -> tuple[str, str]:
         """A label's text before and after its one placeholder, for markup in between."""
@@ -261,44 +206,50 @@ def render_html(content: Content, audience: Audience, medium: Medium) -> str:
         i18n.pgettext("page-of", "Page %(page)s of %(pages)s"),
         {"page": f"counter(page, {counter})", "pages": f"counter(pages, {counter})"},
     )
-
-    context: dict[str, Any] = {
-        "brief": content.brief,
-        "content": content,
-        "audience": {"name": audience.name, **audience.config.model_dump()},
-        "sections": audience.config.sections,
-        "shown": lambda name: section_shown(content, name),
-        "stylesheets": [f"level-{i}/style.css" for i in audience.stylesheets],
-        "section_heading": heading,
-        "around": around,
-        "portion_key": lambda: portion_key(content, i18n),
-        "page_number": page_number,
+    return {
+        "doc": doc,
         "medium": medium,
-        "notes": notes,
-        "marking": highest_marking(content),
-        "strength": lambda name: strength(content, name),
-        "cited_by": citing_statements(content),
-        "created": created_date(content),
+        "audience": {"name": audience.name, **audience.config.model_dump()},
+        "stylesheets": [f"level-{i}/style.css" for i in audience.stylesheets],
+        "around": around,
+        "page_number": page_number,
         "fonts_url": (builtin_templates() / "_common" / "fonts").resolve().as_uri() + "/",
         "fonts": font_stacks(i18n.locale),
-        "inline": inline,
-        "runs": runs,
-        "number_label": lambda kind, item_id: inline.numbers.label(kind, item_id, i18n),
-        "image_url": lambda figure: image_url(content, figure),
-        "columns": lambda table: columns(table, i18n.decimal_symbol),
-        "columns_note": note_column,
-        "timeline": lambda: timeline_svg(content.items("milestones"), i18n),
-        "date_column": lambda milestones: date_column([i18n.date(m.date) for m in milestones]),
+        "timeline": lambda timeline: timeline_svg(list(timeline.items), i18n),
+        "date_column": lambda items: date_column([item.date_label or "" for item in items]),
         "i18n": i18n,
-        "dir": i18n.direction,
         "gettext": i18n.gettext,
         "_": i18n.gettext,
         "ngettext": i18n.ngettext,
         "pgettext": i18n.pgettext,
         "npgettext": i18n.npgettext,
     }
+
+
+def template_text(doc: Document, audience: Audience, block: str) -> str | None:
+    """The text an audience's templates give one of the page's blocks (`kicker`), as
+    plain text: what a house sets in a template reaches Word as it reaches the PDF."""
+    env = make_environment(audience)
+    template = env.get_template(ENTRY_TEMPLATE)
+    render_block = template.blocks.get(block)
+    if render_block is None:
+        return None
+    context = template.new_context({"doc": doc, "medium": "print", **_labels(doc)})
     try:
-        html = env.get_template(ENTRY_TEMPLATE).render(context)
+        html = "".join(render_block(context))
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"{_template_frame()}: {exc.message or exc}") from None
+    return " ".join(visible_text(html).split())
+
+
+def _labels(doc: Document) -> dict[str, Any]:
+    i18n = doc.i18n
+    return {"pgettext": i18n.pgettext, "gettext": i18n.gettext, "i18n": i18n}
+
+
+def _render(env: TemplateSandbox, name: str, context: dict[str, Any]) -> str:
+    try:
+        return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
         where = f"{display_path(Path(exc.filename))}:{exc.lineno}" if exc.filename else ""
         raise TemplateError(f"{where}: template syntax error: {exc.message}") from None
@@ -308,19 +259,6 @@ def render_html(content: Content, audience: Audience, medium: Medium) -> str:
         raise
     except (Exception, RecursionError) as exc:  # raised by what a template line asked for
         raise TemplateError(f"{_template_frame()}: {type(exc).__name__}: {exc}") from None
-    return html
-
-
-def section_shown(content: Content, name: str) -> bool:
-    """Whether a section has anything to show (the built-in templates draw nothing
-    for an empty one): what a table of contents lists."""
-    if name == "summary":
-        return bool(content.brief.summary)
-    if name in ("sources", "references"):
-        return bool(content.sources)
-    if name == "glossary":
-        return bool(content.abbreviations)
-    return bool(content.items(name))
 
 
 def glyph_gaps_of(print_html: str, content: Content) -> list[Gap]:

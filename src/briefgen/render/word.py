@@ -1,114 +1,107 @@
-"""Filtered content → a Word document, per audience: the sections its audience shows,
-Word's heading, list, caption and table styles, real footnotes, the marking in every
-header and footer.
+"""The document an audience reads → a Word file: one walk of the same tree the templates
+draw, so the .docx holds what the PDF holds, in the same order, with the same numbers.
 
-The styles come from the audience's `reference.docx` (the nearest in its chain of
-template folders, else the built-in one), as Pandoc's `--reference-doc` does: a user
-swaps it for the institution's house style. Its text is cleared; only styles,
-page setup and numbering are kept. `content` must already be filtered.
+The walk knows block kinds, not section names: a section has key judgments, items
+(each with a title, or a date it runs in after), blocks (paragraphs of
+statements, figures, tables), a glossary or a list of sources, and is written by
+what it holds. A new kind of section needs nothing here.
+
+The package is briefgen's own (the built-in reference document, with its text and
+everything but its styles left out); from the audience's `reference.docx` only
+styles, numbering, page setup, theme and fonts are taken (see house_style.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from pathlib import Path
-from typing import Any
+import re
+from typing import TYPE_CHECKING, Any
 
 from docx.oxml.ns import qn
 
-from ..audiences import Audience
-from ..clearance import highest_marking
-from ..content.models import Content, Figure, Statement, Table
-from ..content.sections import kind
-from ..document.blocks import columns, note_column, numbering, runs
-from ..document.citations import NoteBook
-from ..document.evidence import citing_statements, strength
-from ..document.i18n import I18n
-from ..document.inline import Abbreviations, Inline, inline_html
-from ..document.typography import typeset
+from ..document.model import (
+    Document,
+    Figure,
+    Item,
+    Marking,
+    Paragraph,
+    Section,
+    Statement,
+    Table,
+)
+from ..document.text import Text
 from ..template_search import builtin_templates
 from . import wordml
-from .html import cited_in_text, created_date, output_language, portion_key, section_shown
+from .house_style import read_house_style, reference_docx
 
-REFERENCE_DOCX = "reference.docx"
+if TYPE_CHECKING:
+    from ..audiences import Audience
+
 MAX_FIGURE_CM = 15.0
+RASTER_ZOOM = 2  # an SVG is drawn at twice its size, to stay sharp when printed
 
 
-def reference_docx(audience: Audience) -> Path:
-    """The audience's reference document: its own, an inherited one, else the built-in."""
-    for folder in (*audience.dirs, builtin_templates() / "_common"):
-        candidate = folder / REFERENCE_DOCX
-        if candidate.is_file() and candidate.resolve().is_relative_to(folder.resolve()):
-            return candidate
-    raise FileNotFoundError(REFERENCE_DOCX)
+def render_docx(doc: Document, audience: Audience) -> bytes:
+    """One audience's document as a .docx; the same document gives the same bytes."""
+    from docx import Document as Package
 
+    from .html import template_text
 
-def render_docx(content: Content, audience: Audience) -> bytes:
-    """One audience's brief as a .docx; the same content gives the same bytes."""
-    from docx import Document
-
-    document = Document(str(reference_docx(audience)))
-    writer = Writer(document, content, audience)
-    writer.write()
+    package = Package(str(builtin_templates() / "_common" / "reference.docx"))
+    wordml.take_house_style(package, read_house_style(reference_docx(audience)))
+    kicker = template_text(doc, audience, "kicker") or doc.header.audience_title
+    Writer(package, doc, kicker).write()
+    wordml.clean_package(package)
     out = io.BytesIO()
-    document.save(out)
-    return wordml.reproducible(out.getvalue(), _moment(content))
+    package.save(out)
+    return wordml.reproducible(out.getvalue(), _moment(doc))
 
 
-def _moment(content: Content) -> tuple[int, int, int, int, int, int]:
-    stamp = dt.datetime.fromisoformat(created_date(content).replace("Z", "+00:00"))
+def _moment(doc: Document) -> tuple[int, int, int, int, int, int]:
+    stamp = dt.datetime.fromisoformat(doc.header.created.replace("Z", "+00:00"))
     return (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, 0)
 
 
 class Writer:
-    """Writes the filtered content into a cleared reference document, in reading order,
-    so that notes, figures and tables are numbered as in the other forms."""
+    """Writes the document into the cleared package, in reading order."""
 
-    def __init__(self, document: Any, content: Content, audience: Audience) -> None:
-        self.doc = document
-        self.content = content
-        self.audience = audience
-        self.i18n: I18n = output_language(content, audience)
-        self.notes = NoteBook(content, self.i18n, show_grades=audience.config.show_grades)
-        sections = audience.config.sections
-        self.inline = Inline(
-            self.i18n, numbering(content, sections), Abbreviations(content.abbreviations)
-        )
-        self.footnotes = wordml.Footnotes(document)
-        self.marking = highest_marking(content)
+    def __init__(self, package: Any, doc: Document, kicker: str) -> None:
+        self.package = package
+        self.doc = doc
+        self.kicker = kicker
+        self.i18n = doc.i18n
+        self.rtl = doc.header.direction == "rtl"
+        self.footnotes = wordml.Footnotes(package)
 
     def write(self) -> None:
         self._clear()
         self._styles()
-        lang = self.content.brief.lang
+        lang = self.doc.header.lang
         east_asian = lang.split("-")[0] in ("ja", "zh", "ko")
-        wordml.set_language(self.doc, lang, self.i18n.direction == "rtl", east_asian)
+        wordml.set_language(self.package, lang, self.rtl, east_asian)
         self._properties()
         self._header_and_footer()
         self._title_block()
-        for name in self.audience.config.sections:
-            if section_shown(self.content, name):
-                getattr(self, f"_{name}", self._items)(name)
-        if self.notes.in_text and not {"references", "sources"} & set(
-            self.audience.config.sections
-        ):
-            self._references("references")
+        if self.doc.contents:
+            self._contents()
+        for section in self.doc.sections:
+            self._section(section)
 
     # The package -------------------------------------------------------------------
 
     def _clear(self) -> None:
-        body = self.doc.element.body
+        body = self.package.element.body
         for child in list(body):
             if child.tag != qn("w:sectPr"):
                 body.remove(child)
 
     def _styles(self) -> None:
-        """The styles the brief needs, added where the reference document lacks them."""
+        """The styles the document needs, added where the reference document lacks them."""
         from docx.enum.style import WD_STYLE_TYPE
         from docx.shared import Pt
 
-        styles = self.doc.styles
+        styles = self.package.styles
         names = {s.name for s in styles}
         if "Footnote Text" not in names:
             text = styles.add_style("Footnote Text", WD_STYLE_TYPE.PARAGRAPH)
@@ -117,29 +110,43 @@ class Writer:
             text.paragraph_format.space_after = Pt(0)
         if "Footnote Reference" not in names:
             styles.add_style("Footnote Reference", WD_STYLE_TYPE.CHARACTER).font.superscript = True
+        for name in (
+            "Header",
+            "Footer",
+            "Caption",
+            "List Number",
+            "Subtitle",
+            "Title",
+            "TOC Heading",
+        ):
+            if name not in names:
+                styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH).base_style = styles["Normal"]
 
     def _properties(self) -> None:
-        brief = self.content.brief
-        props = self.doc.core_properties
-        moment = dt.datetime(*_moment(self.content), tzinfo=dt.timezone.utc)
-        props.title = brief.title
-        props.subject = brief.subtitle or ""
-        props.author = self._join(brief.authors)
+        head = self.doc.header
+        props = self.package.core_properties
+        moment = dt.datetime(*_moment(self.doc), tzinfo=dt.timezone.utc)
+        props.title = _plain(head.title)
+        props.subject = _plain(head.subtitle or "")
+        props.author = self._join(head.authors)
         props.last_modified_by = props.author
-        props.language = brief.lang
-        props.keywords = self._marking_name()
-        props.category = self.i18n.pgettext("audience-title", self.audience.config.title)
+        props.language = head.lang
+        props.keywords = head.marking.label
+        props.category = self.kicker
         props.comments = ""
+        props.identifier = ""
+        props.content_status = ""
+        props.version = ""
         props.created = props.modified = moment
         props.last_printed = moment
         props.revision = 1
 
     def _header_and_footer(self) -> None:
         """The highest marking at the top and foot of every page, the page number beside
-        it, as in the PDF."""
+        it, as in the PDF; in Word's own Header and Footer styles."""
         from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-        section = self.doc.sections[0]
+        section = self.package.sections[0]
         section.different_first_page_header_footer = False
         for part in (section.header, section.footer):
             part.is_linked_to_previous = False
@@ -147,280 +154,296 @@ class Writer:
             for extra in part.paragraphs[1:]:
                 extra._p.getparent().remove(extra._p)
             paragraph.clear()
+            paragraph.style = self.package.styles["Header" if part is section.header else "Footer"]
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            paragraph.add_run(self._marking_name()).bold = True
-        page = section.footer.add_paragraph()
-        page.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            paragraph.add_run(self.doc.header.marking.label).bold = True
+            self._direction(paragraph)
+        title = section.header.add_paragraph(style="Header")
+        title.add_run(_plain(self.doc.header.running_title))
+        self._direction(title)
+        page = section.footer.add_paragraph(style="Footer")
+        page.alignment = WD_ALIGN_PARAGRAPH.LEFT if self.rtl else WD_ALIGN_PARAGRAPH.RIGHT
         template = self.i18n.pgettext("page-of", "Page %(page)s of %(pages)s")
-        for piece in _split_fields(template):
+        for piece in re.split(r"%\((page|pages)\)s", template):
             if piece in ("page", "pages"):
                 wordml.add_field(page, "PAGE" if piece == "page" else "NUMPAGES")
             elif piece:
                 page.add_run(piece)
+        self._direction(page)
 
     # The title block -------------------------------------------------------------
 
     def _title_block(self) -> None:
-        brief = self.content.brief
-        kicker = self.i18n.pgettext("audience-title", self.audience.config.title)
-        self.doc.add_paragraph(typeset(kicker, self.i18n), style="Subtitle")
-        self.doc.add_paragraph(typeset(brief.title, self.i18n), style="Title")
-        if brief.subtitle:
-            self.doc.add_paragraph(typeset(brief.subtitle, self.i18n), style="Subtitle")
-        byline = self.i18n.pgettext("as-of", "As of %(date)s", date=self.i18n.date(brief.date))
-        if brief.authors:
-            byline += " · " + self._join(brief.authors)
-        self.doc.add_paragraph(byline + " · " + self._marking_name())
-        if self.marking != "PUBLIC":
-            self.doc.add_paragraph(portion_key(self.content, self.i18n)).runs[0].italic = True
+        head = self.doc.header
+        self._paragraph(self.kicker, "Subtitle")
+        self._paragraph(head.title, "Title")
+        if head.subtitle:
+            self._paragraph(head.subtitle, "Subtitle")
+        byline = self.i18n.pgettext("as-of", "As of %(date)s", date=head.date_label)
+        if head.authors:
+            byline += " · " + self._join(head.authors)
+        self._paragraph(byline + " · " + head.marking.label)
+        if head.portion_key:
+            self._paragraph(head.portion_key).runs[0].italic = True
+
+    def _contents(self) -> None:
+        """A Contents field, filled with the sections as they stand (Word updates the
+        page numbers when the field is updated)."""
+        self._paragraph(self.i18n.pgettext("contents", "Contents"), "TOC Heading")
+        entries = [self._numbered(s) for s in self.doc.sections]
+        wordml.add_contents(self.package.add_paragraph(), entries)
 
     # Sections ----------------------------------------------------------------------
 
-    def _heading(self, name: str) -> None:
-        self.doc.add_heading(self.i18n.pgettext(f"section-{name}", kind(name).heading), 1)
-        if kind(name).item is not None or name == "summary":
-            self._provenance(name)
+    def _section(self, section: Section) -> None:
+        self._heading(self._numbered(section), 1)
+        if section.strength:
+            self._paragraph(section.strength).runs[0].italic = True
+        for statement in section.statements:
+            paragraph = self._paragraph("", "List Number")
+            self._statement(paragraph, statement)
+        if section.statuses:
+            self._glance(section)
+        for item in section.items:
+            self._item(item)
+        if section.glossary:
+            self._table(None, [[e.term, e.expansion] for e in section.glossary], bold_first=True)
+        if section.references:
+            self._references(section)
 
-    def _provenance(self, name: str) -> None:
-        if not self.audience.config.show_grades:
+    def _numbered(self, section: Section) -> str:
+        return f"{section.number_label}. {section.heading}" if section.number else section.heading
+
+    def _glance(self, section: Section) -> None:
+        """Its items and their statuses, at a glance, before them."""
+        header = [
+            self.i18n.pgettext("column-area", "Area"),
+            self.i18n.pgettext("column-status", "Status"),
+        ]
+        caption = self._paragraph(self.i18n.pgettext("at-a-glance", "At a glance"), "Caption")
+        wordml.keep_with_next(caption)
+        rows = [[item.title, item.status_label or ""] for item in section.items]
+        self._table(header, rows)
+
+    def _item(self, item: Item) -> None:
+        if item.date:
+            self._dated(item)
             return
-        found = strength(self.content, name)
-        line = self.i18n.npgettext(
-            "evidence-strength",
-            "%(strong)s of %(total)s statement here cites at least one source graded A–B.",
-            "%(strong)s of %(total)s statements here cite at least one source graded A–B.",
-            found.total,
-            strong=self.i18n.number(found.strong),
-            total=self.i18n.number(found.total),
-        )
-        self.doc.add_paragraph().add_run(line).italic = True
+        title = item.title + (f" — {item.status_label}" if item.status_label else "")
+        self._heading(title, 2)
+        self._blocks(item.blocks)
 
-    def _summary(self, name: str) -> None:
-        self._heading(name)
-        for statement in self.content.brief.summary:
-            self._cited(self.doc.add_paragraph(style="List Number"), statement, statement.text)
+    def _dated(self, item: Item) -> None:
+        """A dated item: its date, then its title run in with its first statements, in a
+        paragraph that hangs from the date, as the PDF sets it."""
+        from docx.shared import Cm
 
-    def _items(self, name: str) -> None:
-        """A section of items with a heading each (background, cooperation, questions)."""
-        self._heading(name)
-        if name == "cooperation":
-            self._cooperation_table()
-        for item in self.content.items(name):
-            title = next(
-                getattr(item, f)
-                for f in ("heading", "area", "question", "title")
-                if hasattr(item, f)
-            )
-            heading = self.doc.add_heading(typeset(title, self.i18n), 2)
-            if name == "cooperation":
-                heading.add_run(" — " + self.i18n.pgettext("status", item.status))
-            self._blocks(item.statements)
+        paragraph = self.package.add_paragraph()
+        paragraph.add_run(_plain(item.date_label or "") + "\t").bold = True
+        end = self.i18n.pgettext("run-in-end", ".")
+        paragraph.add_run(_plain(item.title) + end).bold = True
+        if item.lead:
+            paragraph.add_run(self.i18n.pgettext("statement-separator", " "))
+            self._statements(paragraph, item.lead)
+        hang = Cm(3.2)
+        paragraph.paragraph_format.left_indent = hang
+        paragraph.paragraph_format.first_line_indent = -hang
+        paragraph.paragraph_format.tab_stops.add_tab_stop(hang)
+        self._direction(paragraph)
+        for block in item.rest:
+            self._block(block, indent=hang)
 
-    def _milestones(self, name: str) -> None:
-        self._heading(name)
-        for milestone in self.content.items(name):
-            paragraph = self.doc.add_paragraph()
-            paragraph.add_run(self.i18n.date(milestone.date) + "\t").bold = True
-            end = self.i18n.pgettext("run-in-end", ".")
-            paragraph.add_run(typeset(milestone.title, self.i18n) + end).bold = True
-            parts = runs(milestone.statements)
-            if parts and parts[0].kind == "statements":
-                paragraph.add_run(self.i18n.pgettext("statement-separator", " "))
-                self._statements(paragraph, parts[0].statements)
-                parts = parts[1:]
-            self._runs(parts)
-
-    def _cooperation_table(self) -> None:
-        items = self.content.items("cooperation")
-        table = self._table(
-            [
-                self.i18n.pgettext("column-area", "Area"),
-                self.i18n.pgettext("column-status", "Status"),
-            ],
-            len(items),
-        )
-        for row, item in zip(table.rows[1:], items, strict=True):
-            row.cells[0].paragraphs[0].add_run(typeset(item.area, self.i18n))
-            row.cells[1].paragraphs[0].add_run(self.i18n.pgettext("status", item.status))
-
-    def _glossary(self, name: str) -> None:
-        self._heading(name)
-        terms = sorted(self.content.abbreviations.items())
-        table = self._table(None, len(terms), columns_count=2)
-        for row, (term, expansion) in zip(table.rows, terms, strict=True):
-            row.cells[0].paragraphs[0].add_run(term).bold = True
-            row.cells[1].paragraphs[0].add_run(typeset(expansion, self.i18n))
-
-    def _references(self, name: str) -> None:
-        self._heading(name)
-        self._sources_note()
-        for ref in self.notes.references():
-            paragraph = self.doc.add_paragraph()
-            wordml.add_spans(paragraph, wordml.spans(str(ref.html)), self.doc.part)
-            if self.audience.config.show_grades:
-                paragraph.add_run(f" [{ref.source.reliability}]").bold = True
-
-    def _sources(self, name: str) -> None:
-        self._heading(name)
-        self._sources_note()
-        labels = [
+    def _references(self, section: Section) -> None:
+        if section.sources_note:
+            self._text(self.package.add_paragraph(), section.sources_note)
+        if section.grades_legend is None:  # a reference list
+            for ref in section.references:
+                paragraph = self.package.add_paragraph()
+                self._text(paragraph, ref.html)
+                if self.doc.show_grades:
+                    paragraph.add_run(f" [{ref.reliability}]").bold = True
+                self._direction(paragraph)
+            return
+        header = [
             self.i18n.pgettext("column-reference", "Reference"),
             self.i18n.pgettext("column-kind", "Kind"),
             self.i18n.pgettext("column-grade", "Grade"),
             self.i18n.pgettext("column-cited-by", "Cited by"),
         ]
-        references = self.notes.references()
-        table = self._table(labels, len(references))
-        cited_by = citing_statements(self.content)
-        for row, ref in zip(table.rows[1:], references, strict=True):
-            source = ref.source
-            wordml.add_spans(row.cells[0].paragraphs[0], wordml.spans(str(ref.html)), self.doc.part)
-            kind_label = self.i18n.pgettext("source-kind", source.kind) if source.kind else "—"
-            row.cells[1].paragraphs[0].add_run(kind_label)
-            row.cells[2].paragraphs[0].add_run(source.reliability).bold = True
-            row.cells[3].paragraphs[0].add_run(self.i18n.number(cited_by[source.id]))
-        self.doc.add_paragraph(
-            self.i18n.pgettext(
-                "grades-legend",
-                "Grades follow the Admiralty scale. Source reliability: A completely reliable, "
-                "B usually reliable, C fairly reliable, D not usually reliable, E unreliable, "
-                "F cannot be judged. Information credibility, given once after a note's "
-                "sources: 1 confirmed, 2 probably true, 3 possibly true, 4 doubtful, "
-                "5 improbable, 6 cannot be judged.",
-            )
-        )
-
-    def _sources_note(self) -> None:
-        note = self.content.brief.sources_note
-        if note:
-            paragraph = self.doc.add_paragraph()
-            self._inline(paragraph, note)
+        rows: list[list[Text | str]] = [
+            [ref.html, ref.kind_label, ref.reliability, self.i18n.number(ref.cited_by)]
+            for ref in section.references
+        ]
+        self._table(header, rows)
+        self._paragraph(section.grades_legend)
 
     # Blocks --------------------------------------------------------------------------
 
-    def _blocks(self, blocks: list[Any]) -> None:
-        self._runs(runs(blocks))
+    def _blocks(self, blocks: tuple[Paragraph | Figure | Table, ...]) -> None:
+        for block in blocks:
+            self._block(block)
 
-    def _runs(self, parts: list[Any]) -> None:
-        for part in parts:
-            if part.kind == "statements":
-                self._statements(self.doc.add_paragraph(), part.statements)
-            elif part.kind == "figure":
-                self._figure(part.figure)
-            else:
-                self._data_table(part.table)
+    def _block(self, block: Paragraph | Figure | Table, indent: Any = None) -> None:
+        if isinstance(block, Paragraph):
+            paragraph = self.package.add_paragraph()
+            self._statements(paragraph, block)
+            if indent is not None:
+                paragraph.paragraph_format.left_indent = indent
+            self._direction(paragraph)
+        elif isinstance(block, Figure):
+            self._figure(block)
+        else:
+            self._data_table(block)
 
-    def _statements(self, paragraph: Any, statements: tuple[Statement, ...]) -> None:
+    def _statements(self, paragraph: Any, block: Paragraph) -> None:
         separator = self.i18n.pgettext("statement-separator", " ")
-        for i, statement in enumerate(statements):
+        for i, statement in enumerate(block.statements):
             if i:
                 paragraph.add_run(separator)
-            self._cited(paragraph, statement, statement.text)
+            self._statement(paragraph, statement)
 
-    def _cited(self, paragraph: Any, thing: Any, text: str, portion: bool = True) -> None:
-        """Its portion mark, its text, then its footnote (or in-text citation)."""
-        if portion:
-            self._portion(paragraph, thing.marking)
-        html = inline_html(text, self.inline)
-        note = self.notes.note(thing)
-        if self.notes.in_text:
-            html = cited_in_text(html, note.html, self.i18n)
-            wordml.add_spans(paragraph, wordml.spans(str(html)), self.doc.part)
+    def _statement(self, paragraph: Any, statement: Statement) -> None:
+        self._portion(paragraph, statement.marking)
+        self._cited(paragraph, statement.text, statement)
+        self._direction(paragraph)
+
+    def _cited(self, paragraph: Any, text: Text, block: Any) -> None:
+        """The text, then its footnote (the document's number) or in-text citation."""
+        cited = block.cited
+        if cited.in_text is not None:
+            from ..document.text import text as as_text
+            from .html import cited_in_text
+
+            joined = cited_in_text(text.html, cited.in_text.html, self.i18n)
+            self._text(paragraph, as_text(joined))
             return
-        wordml.add_spans(paragraph, wordml.spans(str(html)), self.doc.part)
+        self._text(paragraph, text)
+        note = cited.note
         self.footnotes.call(paragraph, note.number)
-        self.footnotes.note(note.number, wordml.spans(str(note.html)))
+        self.footnotes.note(note.number, note.html.spans, self.rtl)
 
-    def _inline(self, paragraph: Any, text: str) -> None:
-        wordml.add_spans(
-            paragraph, wordml.spans(str(inline_html(text, self.inline))), self.doc.part
-        )
-
-    def _caption(self, label: str) -> Any:
-        paragraph = self.doc.add_paragraph(style="Caption")
-        paragraph.add_run(label).bold = True
-        paragraph.add_run(self.i18n.pgettext("caption-separator", ": "))
-        return paragraph
+    def _text(self, paragraph: Any, text: Text) -> None:
+        wordml.add_spans(paragraph, text.spans)
 
     def _figure(self, figure: Figure) -> None:
+        import base64
+
         from docx.shared import Cm
 
-        from ..content.images import read_image
-
-        assert self.content.folder is not None  # validation read the image from it
-        image = read_image(self.content.folder, figure.image)
-        data, scale = image.data, 1
-        if image.mime == "image/svg+xml":
+        data = base64.b64decode(figure.image_url.split(",", 1)[1])
+        scale = 1
+        if figure.mime == "image/svg+xml":
             data, scale = _raster(data), RASTER_ZOOM
-        paragraph = self.doc.add_paragraph()
+        paragraph = self.package.add_paragraph()
         run = paragraph.add_run()
         width = min(Cm(MAX_FIGURE_CM), _natural_width(data, scale))
         run.add_picture(io.BytesIO(data), width=width)
         wordml.describe_picture(run, figure.alt, f"fig-{figure.id}")
-        caption = self._caption(self.inline.numbers.label("fig", figure.id, self.i18n))
-        self._cited(caption, figure, figure.caption)
+        wordml.keep_with_next(paragraph)
+        caption = self._caption(figure.label)
+        self._portion(caption, figure.marking)
+        self._cited(caption, figure.caption, figure)
+
+    def _caption(self, label: str) -> Any:
+        paragraph = self.package.add_paragraph(style="Caption")
+        paragraph.add_run(label).bold = True
+        paragraph.add_run(self.i18n.pgettext("caption-separator", ": "))
+        self._direction(paragraph)
+        return paragraph
 
     def _data_table(self, data: Table) -> None:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-        caption = self._caption(self.inline.numbers.label("tab", data.id, self.i18n))
-        self._inline(caption, data.caption)
-        cols = columns(data, self.i18n.decimal_symbol)
-        note_at = note_column(cols)
-        table = self._table(data.columns, len(data.rows))
-        for i, col in enumerate(cols):
+        caption = self._caption(data.label)
+        self._portion(caption, data.marking)
+        self._text(caption, data.caption)
+        wordml.keep_with_next(caption)
+        rows: list[list[Text | str]] = [list(row.cells) for row in data.rows]
+        table = self._table([c.name for c in data.columns], rows)
+        for i, col in enumerate(data.columns):
             if col.numeric:
-                table.rows[0].cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                for row in table.rows:
+                    row.cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
         for row, source_row in zip(table.rows[1:], data.rows, strict=True):
             wordml.keep_row_whole(row)
-            for i, cell in enumerate(source_row.cells):
-                paragraph = row.cells[i].paragraphs[0]
-                if cols[i].numeric:
-                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                if i == 0:
-                    self._portion(paragraph, source_row.marking)
-                if i == note_at:
-                    self._cited(paragraph, source_row, cell, portion=False)
-                else:
-                    self._inline(paragraph, cell)
+            if source_row.marking.portion:
+                wordml.prepend_run(row.cells[0].paragraphs[0], source_row.marking.portion + " ")
+            cell = row.cells[data.note_column].paragraphs[0]
+            if source_row.cited.note is not None:
+                self.footnotes.call(cell, source_row.cited.note.number)
+                self.footnotes.note(
+                    source_row.cited.note.number, source_row.cited.note.html.spans, self.rtl
+                )
+            elif source_row.cited.in_text is not None:
+                cell.add_run(" ")
+                self._text(cell, source_row.cited.in_text)
 
-    def _portion(self, paragraph: Any, marking: str | None) -> None:
-        """The portion mark, (I) or (R), before what is not PUBLIC (the filter made every
-        marking explicit)."""
-        if marking and marking != "PUBLIC":
-            mark = self.i18n.pgettext(f"portion-{marking}", f"({marking[0]})")
-            paragraph.add_run(mark + " ").bold = True
+    def _portion(self, paragraph: Any, marking: Marking) -> None:
+        """The portion mark, (I) or (R), before what is above the lowest level."""
+        if marking.portion:
+            paragraph.add_run(marking.portion + " ").bold = True
 
-    def _table(self, header: list[str] | None, rows: int, columns_count: int = 0) -> Any:
-        """A table in the reference document's grid style, with a header row that Word
-        repeats on every page the table runs onto."""
-        count = len(header) if header else columns_count
-        table = self.doc.add_table(rows=rows + (1 if header else 0), cols=count)
-        if "Table Grid" in {s.name for s in self.doc.styles}:
-            table.style = self.doc.styles["Table Grid"]
+    def _table(
+        self,
+        header: list[str] | None,
+        rows: list[list[Any]],
+        bold_first: bool = False,
+    ) -> Any:
+        """A table in the reference document's grid style, its columns as wide as what
+        they hold, with a header row that Word repeats on every page it runs onto."""
+        count = len(header) if header else len(rows[0])
+        table = self.package.add_table(rows=len(rows) + (1 if header else 0), cols=count)
+        if "Table Grid" in {s.name for s in self.package.styles}:
+            table.style = self.package.styles["Table Grid"]
+        body = table.rows[1:] if header else table.rows
         if header:
             wordml.keep_header_row(table.rows[0])
             for cell, label in zip(table.rows[0].cells, header, strict=True):
-                cell.paragraphs[0].add_run(typeset(label, self.i18n)).bold = True
+                cell.paragraphs[0].add_run(_plain(label)).bold = True
+        for row, values in zip(body, rows, strict=True):
+            for i, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
+                paragraph = cell.paragraphs[0]
+                if isinstance(value, Text):
+                    self._text(paragraph, value)
+                else:
+                    paragraph.add_run(_plain(str(value))).bold = bold_first and i == 0 or None
+                self._direction(paragraph)
+        texts = [[_plain(h) for h in header]] if header else []
+        texts += [[v.plain if isinstance(v, Text) else _plain(str(v)) for v in r] for r in rows]
+        longest = [max(min(len(t[i]), 80) for t in texts) for i in range(count)]
+        words = [max(min(_longest_word(t[i]), 30) for t in texts) for i in range(count)]
+        wordml.set_column_widths(table, longest, words, self.package.sections[0])
         return table
 
     # Helpers -------------------------------------------------------------------------
 
-    def _marking_name(self) -> str:
-        return self.i18n.pgettext("marking", self.marking)
+    def _paragraph(self, text: str, style: str | None = None) -> Any:
+        paragraph = self.package.add_paragraph(_plain(text), style=style)
+        self._direction(paragraph)
+        return paragraph
 
-    def _join(self, names: list[str]) -> str:
-        return self.i18n.pgettext("list-separator", ", ").join(names)
+    def _heading(self, text: str, level: int) -> Any:
+        heading = self.package.add_heading(_plain(text), level)
+        wordml.keep_with_next(heading)
+        self._direction(heading)
+        return heading
+
+    def _direction(self, paragraph: Any) -> None:
+        if self.rtl:
+            wordml.right_to_left(paragraph)
+
+    def _join(self, names: tuple[str, ...]) -> str:
+        return self.i18n.pgettext("list-separator", ", ").join(_plain(n) for n in names)
 
 
-def _split_fields(template: str) -> list[str]:
-    """'Page %(page)s of %(pages)s' → ['Page ', 'page', ' of ', 'pages', '']."""
-    import re
-
-    return re.split(r"%\((page|pages)\)s", template)
+def _plain(text: str) -> str:
+    """A label or title as Word shows it: without the break opportunities set for HTML."""
+    return text.replace("\u200b", "").replace("\u2060", "")
 
 
-RASTER_ZOOM = 2  # an SVG is drawn at twice its size, to stay sharp when printed
+def _longest_word(text: str) -> int:
+    """The longest unbreakable run of a cell (a URL counts as long as a word may be)."""
+    return max((len(word) for word in text.split()), default=0)
 
 
 def _raster(svg: bytes) -> bytes:

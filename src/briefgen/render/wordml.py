@@ -9,10 +9,9 @@ python-docx to the releases the tests pass on.
 
 from __future__ import annotations
 
-import html.parser
 import io
 import zipfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, cast
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -22,70 +21,17 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import RGBColor
 
+from ..document.text import Span
+
 FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 LINK_COLOUR = RGBColor(0x0B, 0x3D, 0x62)
 
 
-@dataclass(frozen=True)
-class Span:
-    """A run of note or statement text, with how it is set."""
-
-    text: str
-    italic: bool = False
-    bold: bool = False
-    href: str | None = None
-    small_caps: bool = False
-    superscript: bool = False
-
-
-class _Spans(html.parser.HTMLParser):
-    """The HTML that briefgen makes for a statement or a note, as runs: emphasis,
-    strong, links; anything else (abbr, spans, wbr) is text or nothing."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.spans: list[Span] = []
-        self._stack: list[Span] = [Span("")]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "wbr" or tag == "br":
-            return
-        top, style = self._stack[-1], dict(attrs).get("style") or ""
-        changes: dict[str, Any] = {}
-        if tag in ("em", "i") or "italic" in style:
-            changes["italic"] = not top.italic
-        if tag in ("strong", "b") or "bold" in style:
-            changes["bold"] = True
-        if tag == "a":
-            changes["href"] = dict(attrs).get("href")
-        if "small-caps" in style:
-            changes["small_caps"] = True
-        if tag == "sup":
-            changes["superscript"] = True
-        self._stack.append(replace(top, **changes))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag not in ("wbr", "br") and len(self._stack) > 1:
-            self._stack.pop()
-
-    def handle_data(self, data: str) -> None:
-        text = data.replace("\u200b", "").replace("\u2060", "")
-        if text:
-            self.spans.append(replace(self._stack[-1], text=text))
-
-
-def spans(html_text: str) -> list[Span]:
-    parser = _Spans()
-    parser.feed(html_text)
-    parser.close()
-    return parser.spans
-
-
-def add_spans(paragraph: Any, parts: list[Span], part: Any) -> None:
+def add_spans(paragraph: Any, parts: tuple[Span, ...] | list[Span]) -> None:
     """Append runs to a python-docx paragraph (or footnote paragraph element)."""
     for span in parts:
         if span.href and span.href.startswith(("http://", "https://")):
-            _add_link(paragraph, span, part)
+            _add_link(paragraph, span)
         else:
             _format(paragraph.add_run(span.text), span)
 
@@ -99,16 +45,30 @@ def _format(run: Any, span: Span) -> None:
         run.font.superscript = True
 
 
-def _add_link(paragraph: Any, span: Span, part: Any) -> None:
-    """A live link: a w:hyperlink around the run, its address a relationship."""
-    r_id = part.relate_to(span.href, RT.HYPERLINK, is_external=True)
-    link = parse_xml(f'<w:hyperlink {nsdecls("w", "r")} r:id="{r_id}"/>')
+def _add_link(paragraph: Any, span: Span) -> None:
+    """A live link as a HYPERLINK field: Word, LibreOffice and pandoc follow it, and the
+    package holds no relationship to an outside address."""
+    from docx.oxml import OxmlElement
+
+    url = span.href or ""
+    address = url.replace("\\", "%5C").replace('"', "%22")
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), f' HYPERLINK "{address}" ')
     run = paragraph.add_run(span.text)
     _format(run, span)
     run.font.underline = True
     run.font.color.rgb = LINK_COLOUR
-    link.append(run._r)
-    paragraph._p.append(link)
+    field.append(run._r)
+    paragraph._p.append(field)
+
+
+def prepend_run(paragraph: Any, text: str) -> None:
+    """A bold run at the start of a paragraph (a row's portion mark)."""
+    run = paragraph.add_run(text)
+    run.bold = True
+    first = paragraph._p.find(qn("w:r"))
+    if first is not None and first is not run._r:
+        first.addprevious(run._r)
 
 
 # Footnotes -------------------------------------------------------------------------
@@ -146,7 +106,8 @@ class _Story:
 
 class Footnotes:
     """The document's footnotes part: each note a w:footnote, called from the text by a
-    w:footnoteReference of the same id, Word's own numbering matching briefgen's."""
+    w:footnoteReference whose id is the document's note number. Word numbers notes by
+    their order, which is the document's: the calls are made in reading order."""
 
     def __init__(self, document: Any) -> None:
         self.document = document
@@ -164,7 +125,7 @@ class Footnotes:
         run.style = self.document.styles["Footnote Reference"]
         run._r.append(parse_xml(f'<w:footnoteReference {nsdecls("w")} w:id="{number}"/>'))
 
-    def note(self, number: int, parts: list[Span]) -> None:
+    def note(self, number: int, parts: tuple[Span, ...], rtl: bool = False) -> None:
         """The note's text, at the foot of the page of its call."""
         footnote = parse_xml(
             f'<w:footnote {nsdecls("w")} w:id="{number}"><w:p><w:pPr>'
@@ -175,8 +136,10 @@ class Footnotes:
         self.root.append(footnote)
         from docx.text.paragraph import Paragraph
 
-        part = self._part()
-        add_spans(Paragraph(footnote[0], cast(Any, _Story(part))), parts, part)
+        paragraph = Paragraph(footnote[0], cast(Any, _Story(self._part())))
+        add_spans(paragraph, parts)
+        if rtl:
+            right_to_left(paragraph)
 
     def _part(self) -> Any:
         if self._notes_part is None:
@@ -265,3 +228,186 @@ def reproducible(package: bytes, moment: tuple[int, int, int, int, int, int]) ->
                 info.external_attr = 0o644 << 16
                 target.writestr(info, source.read(name))
     return out.getvalue()
+
+
+# Paragraphs --------------------------------------------------------------------------
+
+
+def keep_with_next(paragraph: Any) -> None:
+    """Never the last line of a page: a heading or a caption stays with what follows."""
+    paragraph.paragraph_format.keep_with_next = True
+
+
+# The elements that follow w:bidi in a paragraph's properties (ECMA-376 §17.3.1.26).
+_AFTER_BIDI = (
+    "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+    "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+    "w:pPrChange",
+)  # fmt: skip
+
+
+def right_to_left(paragraph: Any) -> None:
+    """A paragraph read right to left, its bidi property where the schema puts it, and its
+    runs set as complex script (the fonts and size Word uses for Arabic and Hebrew)."""
+    p_pr = paragraph._p.get_or_add_pPr()
+    if p_pr.find(qn("w:bidi")) is None:
+        p_pr.insert_element_before(parse_xml(f"<w:bidi {nsdecls('w')}/>"), *_AFTER_BIDI)
+    for run in paragraph._p.iter(qn("w:r")):
+        r_pr = run.get_or_add_rPr()
+        if r_pr.find(qn("w:rtl")) is None:
+            r_pr.append(parse_xml(f"<w:rtl {nsdecls('w')}/>"))
+
+
+def add_contents(paragraph: Any, entries: list[str]) -> None:
+    """A TOC field over headings 1–2, showing `entries` until Word updates it."""
+    from docx.oxml import OxmlElement
+
+    def field_char(kind: str) -> Any:
+        run = OxmlElement("w:r")
+        char = OxmlElement("w:fldChar")
+        char.set(qn("w:fldCharType"), kind)
+        if kind == "begin":
+            char.set(qn("w:dirty"), "true")  # Word fills in the page numbers on opening
+        run.append(char)
+        return run
+
+    instruction = OxmlElement("w:r")
+    text = OxmlElement("w:instrText")
+    text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    text.text = ' TOC \\o "1-2" \\h \\z \\u '
+    instruction.append(text)
+    p = paragraph._p
+    p.append(field_char("begin"))
+    p.append(instruction)
+    p.append(field_char("separate"))
+    for i, entry in enumerate(entries):
+        run = paragraph.add_run(entry)
+        if i < len(entries) - 1:
+            run.add_break()
+    p.append(field_char("end"))
+
+
+# A character of 10 pt text at its widest (bold capitals), and a cell's own margins,
+# in EMU: enough to turn a count of characters into a width no word overflows.
+CHAR_EMU = 7 * 12700
+CELL_MARGINS_EMU = 2 * 68580 + 12700
+
+
+def set_column_widths(table: Any, longest: list[int], words: list[int], section: Any) -> None:
+    """Columns as wide as what they hold (a reference wide, a grade narrow), filling the
+    page between its margins, and never narrower than their longest word, so that no
+    word breaks: Word keeps these widths, not the equal ones it would start with."""
+    from docx.shared import Emu
+
+    table.autofit = False
+    usable = int(section.page_width - section.left_margin - section.right_margin)
+    floor = [w * CHAR_EMU + CELL_MARGINS_EMU for w in words]
+    if sum(floor) >= usable:
+        widths = [usable * f // sum(floor) for f in floor]
+    else:
+        extra = [max(n - w, 0) for n, w in zip(longest, words, strict=True)]
+        spare, share = usable - sum(floor), sum(extra)
+        widths = [
+            f + (spare * e // share if share else spare // len(floor))
+            for f, e in zip(floor, extra, strict=True)
+        ]
+    grid = table._tbl.tblGrid
+    for col, width in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
+        col.set(qn("w:w"), str(int(Emu(width).twips)))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Emu(width)
+
+
+# The package -------------------------------------------------------------------------
+
+# What a written package holds, by relationship type: the document and its properties;
+# of the document, its styles, numbering, settings, theme, fonts, notes, headers,
+# footers and pictures. A thumbnail, custom XML, web settings, comments and the like,
+# which python-docx or a reference document bring along, are left out.
+PACKAGE_KEEPS = {"officeDocument", "core-properties", "extended-properties"}
+DOCUMENT_KEEPS = {
+    "styles", "numbering", "settings", "theme", "fontTable", "footnotes", "header",
+    "footer", "image",
+}  # fmt: skip
+# Settings that a reference document could carry into every output: even-page headers
+# (the marking would not print on even pages), an attached template Word fetches,
+# protection, mail merge, document variables.
+SETTINGS_DROPPED = (
+    "w:attachedTemplate", "w:evenAndOddHeaders", "w:documentProtection",
+    "w:writeProtection", "w:mailMerge", "w:docVars", "w:linkStyles", "w:removePersonalInformation",
+)  # fmt: skip
+APP_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    "<Application>briefgen</Application><DocSecurity>0</DocSecurity></Properties>"
+)
+
+
+def take_house_style(package: Any, house: Any) -> None:
+    """The reference document's styles, numbering, theme, fonts and page setup, put into
+    briefgen's own package (see house_style.py for what is left out, and why)."""
+    part = package.part
+    part._styles_part._element = parse_xml(house.styles)
+    if house.numbering is not None:
+        part.numbering_part._element = parse_xml(house.numbering)
+    for rel in part.rels.values():
+        kind = rel.reltype.rsplit("/", 1)[-1]
+        blob = {"theme": house.theme, "fontTable": house.font_table}.get(kind)
+        if blob is not None and not rel.is_external:
+            _set_blob(rel.target_part, blob)
+    section = package.sections[-1]._sectPr
+    for xml in house.page_setup:
+        element = parse_xml(xml)
+        for old in section.findall(element.tag):
+            section.remove(old)
+        _insert_in_order(section, element)
+
+
+def _set_blob(part: Any, blob: bytes) -> None:
+    if hasattr(part, "_element"):
+        part._element = parse_xml(blob)
+    else:
+        part._blob = blob
+
+
+# The children of w:sectPr, in schema order (ECMA-376 §17.6.17).
+_SECTION_ORDER = (
+    "headerReference", "footerReference", "footnotePr", "endnotePr", "type", "pgSz",
+    "pgMar", "paperSrc", "pgBorders", "lnNumType", "pgNumType", "cols", "formProt",
+    "vAlign", "noEndnote", "titlePg", "textDirection", "bidi", "rtlGutter", "docGrid",
+    "printerSettings", "sectPrChange",
+)  # fmt: skip
+
+
+def _insert_in_order(section: Any, element: Any) -> None:
+    local = element.tag.rsplit("}", 1)[-1]
+    later = _SECTION_ORDER[_SECTION_ORDER.index(local) + 1 :]
+    for child in section:
+        if child.tag.rsplit("}", 1)[-1] in later:
+            child.addprevious(element)
+            return
+    section.append(element)
+
+
+def clean_package(package: Any) -> None:
+    """Only what briefgen wrote or took on purpose stays in the package, with no
+    relationship to anything outside it, and honest application properties."""
+    for rels, keep in (
+        (package.part.package.rels, PACKAGE_KEEPS),
+        (package.part.rels, DOCUMENT_KEEPS),
+    ):
+        for r_id, rel in list(rels.items()):
+            if rel.is_external or rel.reltype.rsplit("/", 1)[-1] not in keep:
+                rels.pop(r_id)
+    settings = package.settings.element
+    for tag in SETTINGS_DROPPED:
+        for element in settings.findall(qn(tag)):
+            settings.remove(element)
+    settings_part = package.part._settings_part
+    for r_id in list(settings_part.rels):
+        settings_part.rels.pop(r_id)
+    for rel in package.part.package.rels.values():
+        if rel.reltype.endswith("/extended-properties"):
+            _set_blob(rel.target_part, APP_XML.encode())

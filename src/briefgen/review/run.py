@@ -37,7 +37,7 @@ def _project_diff(old: dict[str, Path], new: dict[str, Path]) -> list[Change]:
         else:
             folder = new.get(name) or old[name]
             version = load_version(folder)
-            who = sorted(n for n, shown in version.readers().items() if shown)
+            who = sorted(name for name, blocks in version.shown.items() if blocks)
             kind = "brief-added" if name in new else "brief-removed"
             title = plain(version.content.brief.title)
             changes.append(Change(kind, f"{prefix}brief.yaml", None, title, "", who))

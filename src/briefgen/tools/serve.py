@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from ..audiences import check_templates_option, find_audiences, select_audiences
-from ..clearance import filter_content
+from ..document import document_for
 from ..errors import BriefgenError, UsageError
 from ..opening import open_brief
 from ..render.html import check_loads, render_html
@@ -66,7 +66,7 @@ class Preview:
         found = brief.audiences
         name = self.audience or ("public" if "public" in found else next(iter(found)))
         (audience,) = brief.select([name], self.templates)
-        html = render_html(filter_content(brief.content, audience), audience, "web")
+        html = render_html(document_for(brief.content, audience), audience, "web")
         check_loads(html, audience, "web")  # the preview holds to the rules of the build
         return html
 
