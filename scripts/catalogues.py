@@ -25,7 +25,7 @@ from briefgen.locales.messages import collect
 LOCALES = Path(__file__).resolve().parents[1] / "src" / "briefgen" / "locales"
 POT = LOCALES / "briefgen.pot"
 # A fixed date in the headers, so that an unchanged catalogue is an unchanged file.
-DATE = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
+DATE = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
 HEADER = {
     "copyright_holder": "briefgen contributors",
     "creation_date": DATE,

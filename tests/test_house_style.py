@@ -89,7 +89,9 @@ def test_only_styles_reach_the_output(word_public: Path, runner: CliRunner, tmp_
     assert not section.different_first_page_header_footer
     assert section.header.paragraphs[0].text == "PUBLIC"
     # The page setup comes through: A4, as the reference sets it.
-    assert abs(section.page_width.mm - 210) < 1 and abs(section.page_height.mm - 297) < 1
+    width, height = section.page_width, section.page_height
+    assert width is not None and height is not None
+    assert abs(width.mm - 210) < 1 and abs(height.mm - 297) < 1
 
 
 def test_a_part_that_reaches_outside_the_file_is_refused(

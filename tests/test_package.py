@@ -105,3 +105,29 @@ def test_readmes_check_command_passes_in_a_fresh_clone(runner: CliRunner) -> Non
     assert ".venv/bin/briefgen check content --strict\n" in readme
     result = runner.invoke(app, ["check", str(ROOT / "content"), "--strict"])
     assert result.exit_code == 0, result.output  # no snapshot folder: a note, not a failure
+
+
+def test_a_wheel_holds_every_module_whatever_the_ignore_file_says(tmp_path: Path) -> None:
+    """The usual Python .gitignore has an unanchored `build/` line: no source folder of
+    briefgen may be named like an output folder, or the wheel would leave it out."""
+    import shutil
+
+    project = tmp_path / "project"
+    for name in ("src", "templates"):
+        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, project / name)
+    (project / ".gitignore").write_text("build/\ndist/\n*.egg-info/\n__pycache__/\n")
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path)],
+        cwd=project,
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("briefgen-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    modules = {
+        "briefgen/" + p.relative_to(ROOT / "src" / "briefgen").as_posix()
+        for p in (ROOT / "src" / "briefgen").rglob("*.py")
+    }
+    assert modules <= names, sorted(modules - names)

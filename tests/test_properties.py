@@ -144,7 +144,7 @@ def test_pdf_text_metadata_and_bookmarks_never_show_what_is_above_clearance(
 # --- never a traceback -------------------------------------------------------
 
 FILES = ["brief", "sources", "background", "milestones", "cooperation", "questions"]
-ERROR_LINE = re.compile(r"^\S+\.yaml(:\d+)*: ")
+ERROR_LINE = re.compile(r"^\S+\.(yaml|docx)(:\d+)*: ")
 
 
 def mutate(data: Any, path: list[int], action: str, junk: Any) -> Any:
@@ -236,9 +236,172 @@ def test_build_never_raises_on_changed_values(file: str, path: list[int], junk: 
         assert_clean_exit(result)
 
 
-def assert_clean_exit(result: Any) -> None:
-    assert result.exit_code in (0, 1), result.output
+def assert_clean_exit(result: Any, usage: bool = False) -> None:
+    assert result.exit_code in ((0, 1, 2) if usage else (0, 1)), result.output
     assert "Traceback" not in result.output and "internal error" not in result.output, result.output
     if result.exit_code == 1:
         first = next(line for line in result.output.splitlines() if line.strip())
         assert ERROR_LINE.match(first), result.output
+
+
+# The new surfaces: a project's briefgen.yaml, an audience.yaml, the Word path, the
+# preview, SVG figures, reference documents and the revisions given to diff.
+
+PROJECT_KEYS = st.sampled_from(["briefs", "title", "lang", "marking_scheme", "bogus"])
+yaml_values = st.recursive(
+    junk_values,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=st.dictionaries(PROJECT_KEYS, yaml_values, max_size=4))
+def test_a_project_file_never_fails_inside(data: dict[str, Any]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Path(tmp) / "desk"
+        shutil.copytree(FIXTURES / "canary", project / "briefs" / "one")
+        (project / "briefgen.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
+        assert_clean_exit(CliRunner().invoke(app, ["check", str(project)]), usage=True)
+
+
+AUDIENCE_KEYS = st.sampled_from(
+    ["extends", "title", "clearance", "sections", "formats", "max_pages", "labels",
+     "show_grades", "numbered", "contents", "timeline", "max_milestones", "bogus"]
+)  # fmt: skip
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=st.dictionaries(AUDIENCE_KEYS, yaml_values, max_size=4))
+def test_an_audience_file_never_fails_inside(data: dict[str, Any]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        content = Path(tmp) / "brief"
+        shutil.copytree(FIXTURES / "canary", content)
+        folder = content / "templates" / "public"
+        folder.mkdir(parents=True)
+        (folder / "audience.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
+        runner = CliRunner()
+        assert_clean_exit(runner.invoke(app, ["check", str(content)]))
+        out = str(Path(tmp) / "out")
+        assert_clean_exit(runner.invoke(app, ["build", str(content), "-f", "docx", "-o", out]))
+
+
+@settings(max_examples=10, deadline=None)
+@given(
+    file=st.sampled_from(FILES),
+    path=st.lists(st.integers(0, 20), min_size=1, max_size=5),
+    junk=junk_values,
+)
+def test_the_word_path_and_the_preview_never_fail_inside(
+    file: str, path: list[int], junk: Any
+) -> None:
+    from briefgen.tools.serve import Preview
+
+    with tempfile.TemporaryDirectory() as tmp:
+        content = Path(tmp) / "brief"
+        shutil.copytree(FIXTURES / "canary", content)
+        target = content / f"{file}.yaml"
+        data = yaml.safe_load(target.read_text())
+        target.write_text(yaml.safe_dump(mutate(data, path, "replace", junk)))
+        out = str(Path(tmp) / "out")
+        assert_clean_exit(CliRunner().invoke(app, ["build", str(content), "-f", "docx", "-o", out]))
+        Preview(content, "analyst")  # a content error becomes the page, never a raise
+
+
+svg_attribute = st.tuples(
+    st.sampled_from(
+        ["style", "fill", "href", "xlink:href", "filter", "width", "viewBox", "onload"]
+    ),
+    st.text(alphabet=st.sampled_from(list("u\\rl()#:/ .@ima-port0123456789x\"';{}")), max_size=30),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(attributes=st.lists(svg_attribute, max_size=3), style=st.text(max_size=40))
+def test_an_svg_figure_never_fails_inside(attributes: list[tuple[str, str]], style: str) -> None:
+    from xml.sax.saxutils import quoteattr
+
+    with tempfile.TemporaryDirectory() as tmp:
+        content = Path(tmp) / "brief"
+        shutil.copytree(FIXTURES / "canary", content)
+        attrs = " ".join(f"{name}={quoteattr(value)}" for name, value in attributes)
+        svg = (
+            '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+            f'width="30" height="20"><rect {attrs}/><style>{style.replace("<", "")}</style></svg>'
+        )
+        (content / "figures" / "open-chart.svg").write_text(svg)
+        runner = CliRunner()
+        checked = runner.invoke(app, ["check", str(content)])
+        assert_clean_exit(checked)
+        if checked.exit_code == 0:  # what check passes, a build lays out
+            out = str(Path(tmp) / "out")
+            assert_clean_exit(
+                runner.invoke(app, ["build", str(content), "-a", "public", "-o", out])
+            )
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    part=st.sampled_from(
+        [
+            "word/styles.xml",
+            "word/_rels/document.xml.rels",
+            "[Content_Types].xml",
+            "word/document.xml",
+            "word/theme/theme1.xml",
+            "_rels/.rels",
+        ]
+    ),
+    cut=st.floats(0, 1),
+    junk=st.binary(max_size=30),
+)
+def test_a_damaged_reference_document_never_fails_inside(
+    part: str, cut: float, junk: bytes
+) -> None:
+    import zipfile
+
+    from briefgen.template_search import builtin_templates
+
+    with tempfile.TemporaryDirectory() as tmp:
+        content = Path(tmp) / "brief"
+        shutil.copytree(FIXTURES / "canary", content)
+        folder = content / "templates" / "minister"
+        folder.mkdir(parents=True)
+        source = zipfile.ZipFile(builtin_templates() / "_common" / "reference.docx")
+        with zipfile.ZipFile(folder / "reference.docx", "w") as target:
+            for name in source.namelist():
+                data = source.read(name)
+                if name == part:
+                    data = data[: int(len(data) * cut)] + junk
+                target.writestr(name, data)
+        runner = CliRunner()
+        assert_clean_exit(runner.invoke(app, ["check", str(content)]))
+        out = str(Path(tmp) / "out")
+        assert_clean_exit(
+            runner.invoke(app, ["build", str(content), "-a", "minister", "-f", "docx", "-o", out])
+        )
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    rev=st.text(alphabet=st.sampled_from(list("-.~^:HEADmain=/o@{}1 ")), min_size=1, max_size=16)
+)
+def test_any_revision_given_to_diff_is_a_clean_answer(rev: str) -> None:
+    import subprocess
+
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = Path(tmp) / "repo"
+        shutil.copytree(FIXTURES / "canary", repo / "content")
+        for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "one"]):
+            subprocess.run(
+                ["git", "-c", "user.name=T", "-c", "user.email=t@example.org", *args],
+                cwd=repo, check=True, capture_output=True,
+            )  # fmt: skip
+        (repo / "victim").write_text("KEEP")
+        result = CliRunner().invoke(app, ["diff", str(repo / "content"), "--rev", rev])
+        assert result.exit_code in (0, 1, 2, 3), result.output
+        assert "Traceback" not in result.output and "internal error" not in result.output
+        assert (repo / "victim").read_text() == "KEEP"
+        assert sorted(p.name for p in repo.iterdir()) == [".git", "content", "victim"]

@@ -43,8 +43,8 @@ def test_every_field_of_the_document_is_documented() -> None:
     for cls in (model.Header, model.Section, model.Item, model.Marking, model.Note):
         for field in dataclasses.fields(cls):
             assert f"`{field.name}`" in text, f"{cls.__name__}.{field.name} is not in the README"
-    for cls in (model.Statement, model.Figure, model.Table, model.Row):
-        for field in dataclasses.fields(cls):
+    for block in (model.Statement, model.Figure, model.Table, model.Row):
+        for field in dataclasses.fields(block):
             internal = ("key", "plain", "caption_plain", "cells_plain", "image_digest", "mime")
             if field.name not in internal:
-                assert f"`{field.name}`" in text, f"{cls.__name__}.{field.name} is not documented"
+                assert f"`{field.name}`" in text, f"{block.__name__}.{field.name} is not documented"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import traceback
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -55,13 +55,13 @@ app.add_typer(audiences_app, name="audiences")
 T = TypeVar("T")
 
 
-class FormatChoice(str, Enum):
+class FormatChoice(StrEnum):
     pdf = "pdf"
     html = "html"
     docx = "docx"
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     text = "text"
     json = "json"
     github = "github"
@@ -193,7 +193,7 @@ def check(
         raise typer.Exit(1)
 
 
-class DiffFormat(str, Enum):
+class DiffFormat(StrEnum):
     text = "text"
     markdown = "markdown"
     json = "json"
@@ -223,7 +223,7 @@ def diff(
         raise typer.Exit(3)
 
 
-class ChangedFormat(str, Enum):
+class ChangedFormat(StrEnum):
     text = "text"
     json = "json"
     gitlab = "gitlab"

@@ -484,11 +484,10 @@ def _gap_problem(review: Review, gap: Gap) -> Problem:
 
 def language(review: Review) -> Iterator[Finding]:
     """A language with no catalogue of labels or citation locale; labels no template has."""
+    from ..document.citeproc_fixes import missing_warnings
     from ..document.csl import note_warnings
     from ..document.i18n import language_warnings
     from ..locales.messages import known_keys
-
-    from ..document.citeproc_fixes import missing_warnings
 
     for message in missing_warnings():
         yield Finding("warning", Problem(None, None, None, "", message, "patch-missing"))

@@ -27,6 +27,6 @@ def created_date(content: Content) -> str:
     never the clock, so that the same input gives the same bytes."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     return content.brief.date.isoformat()

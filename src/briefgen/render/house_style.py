@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import display_path
 from ..template_search import builtin_templates
 
 if TYPE_CHECKING:
@@ -41,7 +40,8 @@ EMBEDDED_FONTS = ("embedRegular", "embedBold", "embedItalic", "embedBoldItalic")
 
 
 class HouseStyleError(ValueError):
-    """A reference document briefgen cannot take styles from; the message says why."""
+    """A reference document briefgen cannot take styles from; the message says why (the
+    file itself is named where the error is reported)."""
 
 
 @dataclass(frozen=True)
@@ -67,31 +67,29 @@ def reference_docx(audience: Audience) -> Path:
 
 def read_house_style(path: Path) -> HouseStyle:
     stat = path.stat()
-    return _read(path.resolve(), stat.st_mtime_ns, stat.st_size, display_path(path))
+    return _read(path.resolve(), stat.st_mtime_ns, stat.st_size)
 
 
 @functools.lru_cache(maxsize=16)
-def _read(path: Path, mtime_ns: int, size: int, shown: str) -> HouseStyle:
+def _read(path: Path, mtime_ns: int, size: int) -> HouseStyle:
     try:
         with zipfile.ZipFile(path) as package:
-            return _Reader(package, shown).house_style()
+            return _Reader(package).house_style()
     except zipfile.BadZipFile:
         raise HouseStyleError(
-            f"{shown} is not a Word document (not a .docx package): save it again from Word "
-            "as a .docx"
+            "not a Word document (not a .docx package): save it again from Word as a .docx"
         ) from None
     except (OSError, EOFError, RuntimeError, NotImplementedError) as exc:
-        raise HouseStyleError(f"{shown} cannot be read ({exc}): save it again from Word") from None
+        raise HouseStyleError(f"cannot be read ({exc}): save it again from Word") from None
 
 
 class _Reader:
-    def __init__(self, package: zipfile.ZipFile, shown: str) -> None:
+    def __init__(self, package: zipfile.ZipFile) -> None:
         self.package = package
-        self.shown = shown
         infos = package.infolist()
         if len(infos) > MAX_PARTS or sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
             raise HouseStyleError(
-                f"{shown} unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MiB or "
+                f"unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MiB or "
                 f"{MAX_PARTS:,} parts: no reference document is that large"
             )
         self.names = {i.filename for i in infos}
@@ -99,9 +97,7 @@ class _Reader:
     def house_style(self) -> HouseStyle:
         main = self._target("", "_rels/.rels", "officeDocument")
         if main is None or main not in self.names:
-            raise HouseStyleError(
-                f"{self.shown} has no main document part: save it again from Word"
-            )
+            raise HouseStyleError("no main document part: save it again from Word")
         rels = self._rels(main)
         styles = self._part(rels, "styles", required=True)
         assert styles is not None
@@ -150,13 +146,13 @@ class _Reader:
         target = next((t for k, t, external in rels if k == kind and not external), None)
         if target is None or target not in self.names:
             if required:
-                raise HouseStyleError(f"{self.shown} has no {kind} part: save it again from Word")
+                raise HouseStyleError(f"no {kind} part: save it again from Word")
             return None
         own = self._rels(target)
         outside = [t for _, t, external in own if external]
         if outside:
             raise HouseStyleError(
-                f"{self.shown}: its {kind} part refers to {outside[0][:80]}, outside the file: "
+                f"its {kind} part refers to {outside[0][:80]}, outside the file: "
                 "a reference document must hold everything it uses; save it again without it"
             )
         if own and kind != "fontTable":  # pictures in a theme or a numbering: not needed
@@ -171,9 +167,7 @@ class _Reader:
         try:
             return etree.fromstring(self.package.read(name), parser)
         except (etree.XMLSyntaxError, KeyError) as exc:
-            raise HouseStyleError(
-                f"{self.shown}: its part {name} is not well-formed XML ({exc})"
-            ) from None
+            raise HouseStyleError(f"its part {name} is not well-formed XML ({exc})") from None
 
     def _left_out(self, rels: list[tuple[str, str, bool]], body: Any) -> list[str]:
         """What the reference holds that an output does not take, said to the user."""

@@ -31,9 +31,10 @@ from ..document.model import (
     Table,
 )
 from ..document.text import Text
+from ..errors import TemplateError, display_path
 from ..template_search import builtin_templates
 from . import wordml
-from .house_style import read_house_style, reference_docx
+from .house_style import HouseStyleError, read_house_style, reference_docx
 
 if TYPE_CHECKING:
     from ..audiences import Audience
@@ -49,7 +50,12 @@ def render_docx(doc: Document, audience: Audience) -> bytes:
     from .html import template_text
 
     package = Package(str(builtin_templates() / "_common" / "reference.docx"))
-    wordml.take_house_style(package, read_house_style(reference_docx(audience)))
+    reference = reference_docx(audience)
+    try:
+        house = read_house_style(reference)
+    except HouseStyleError as exc:  # open_brief refuses it first; a file changed since
+        raise TemplateError(f"{display_path(reference)}: {exc}") from None
+    wordml.take_house_style(package, house)
     kicker = template_text(doc, audience, "kicker") or doc.header.audience_title
     Writer(package, doc, kicker).write()
     wordml.clean_package(package)
@@ -125,7 +131,7 @@ class Writer:
     def _properties(self) -> None:
         head = self.doc.header
         props = self.package.core_properties
-        moment = dt.datetime(*_moment(self.doc), tzinfo=dt.timezone.utc)
+        moment = dt.datetime(*_moment(self.doc), tzinfo=dt.UTC)
         props.title = _plain(head.title)
         props.subject = _plain(head.subtitle or "")
         props.author = self._join(head.authors)
