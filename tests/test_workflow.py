@@ -28,8 +28,9 @@ def test_pull_requests_are_checked_diffed_and_built_brief_by_brief() -> None:
     workflow = load()
     triggers = workflow.get("on", workflow.get(True))
     assert triggers["push"]["branches"] == ["main"] and "pull_request" in triggers
+    gate = "\n".join(s.get("run", "") for s in workflow["jobs"]["clearance"]["steps"])
+    assert "briefgen diff" in gate and "$GITHUB_STEP_SUMMARY" in gate
     plan = "\n".join(s.get("run", "") for s in workflow["jobs"]["plan"]["steps"])
-    assert "briefgen diff" in plan and "$GITHUB_STEP_SUMMARY" in plan
     assert 'briefgen changed "$BRIEFS" --since "$since" --json' in plan
     build = "\n".join(s.get("run", "") for s in workflow["jobs"]["build"]["steps"])
     assert 'briefgen build "$FOLDER" --out "build/$BRIEF" --strict' in build

@@ -12,6 +12,7 @@ What an audience may see is decided elsewhere, by the clearance filter
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -20,6 +21,7 @@ from pydantic import AfterValidator, Field, ValidationError
 
 from .content.load import Document, load_yaml
 from .content.models import Labels, Marking, Strict, Text
+from .content.schemes import DEFAULT, Scheme
 from .content.sections import kinds
 from .errors import BriefgenError, ContentError, TemplateError, UsageError, display_path
 from .template_search import Root, search_path
@@ -44,7 +46,10 @@ class AudienceConfig(Strict):
         None, description="The audience this one inherits from: templates, CSS, settings, labels."
     )
     title: Text
-    clearance: Marking = Field(description="The highest marking this audience may see.")
+    clearance: Text = Field(
+        description="The highest marking this audience may see: a level of the brief's marking "
+        "scheme (by default PUBLIC, INTERNAL or RESTRICTED)."
+    )
     sections: Annotated[list[Annotated[str, AfterValidator(_known_section)]], Field(min_length=1)]
     formats: list[Format] = Field(default_factory=lambda: list(FORMATS))
     show_grades: bool = Field(False, description="Show Admiralty grades in every note.")
@@ -76,24 +81,33 @@ class Audience:
     parent_clearance: Marking | None = None  # of the audience it inherits from
     shadowed_clearance: Marking | None = None  # of an audience of its name further down
 
-    @property
-    def raised_clearance(self) -> str | None:
+    def raised_clearance(self, scheme: Scheme = DEFAULT) -> str | None:
         """Said when the audience may see more than the one it inherits from, or than the
         audience whose name it takes: a folder named `public` that extends `minister`
         would otherwise show RESTRICTED statements under a public name."""
-        from .content.models import MARKING_ORDER
-
-        mine = self.config.clearance
-        for theirs, whose in (
-            (self.parent_clearance, f"'{self.parent}' that it inherits from"),
-            (self.shadowed_clearance, f"the '{self.name}' audience whose name it takes"),
+        mine = scheme.clearance.get(self.name, self.config.clearance)
+        for name, theirs, whose in (
+            (self.parent, self.parent_clearance, f"'{self.parent}' that it inherits from"),
+            (self.name, self.shadowed_clearance, f"the '{self.name}' audience whose name it takes"),
         ):
-            if theirs is not None and MARKING_ORDER[mine] > MARKING_ORDER[theirs]:
+            if name is None or theirs is None:
+                continue
+            theirs = scheme.clearance.get(name, theirs) if name != self.name else theirs
+            if not (scheme.knows(mine) and scheme.knows(theirs)):
+                continue
+            if scheme.rank(mine) > scheme.rank(theirs):
                 return (
                     f"audience '{self.name}' is cleared for {mine}, above the {theirs} of "
                     f"{whose}: check that its readers are cleared for {mine}"
                 )
         return None
+
+    def cleared(self, scheme: Scheme) -> Audience:
+        """The audience as a brief with `scheme` clears it: the scheme's clearance for its
+        name, else its own audience.yaml's (which must then be a level of the scheme)."""
+        level = scheme.clearance.get(self.name, self.config.clearance)
+        config = self.config.model_copy(update={"clearance": level})
+        return dataclasses.replace(self, config=config)
 
     @property
     def parent(self) -> str | None:
@@ -256,10 +270,10 @@ def _config(
     """The audience's settings: its parent's, with its own on top (labels key by key)."""
     merged: dict[str, Any] = parent.config.model_dump(exclude_unset=True) if parent else {}
     merged.pop("extends", None)
-    labels = {**merged.get("labels", {}), **(own.get("labels") or {})}
+    own_labels = own.get("labels")
     merged.update(own)
-    if labels:
-        merged["labels"] = labels
+    if isinstance(own_labels, dict):  # else validation says what labels: should hold
+        merged["labels"] = {**(parent.config.labels if parent else {}), **own_labels}
     try:
         return AudienceConfig.model_validate(merged)
     except ValidationError as exc:

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from .content.load import Document, Loc
 from .content.markup import references, terms_used
 from .content.models import (
-    MARKING_ORDER,
     Content,
     FigureBlock,
     Handling,
@@ -26,6 +25,7 @@ from .content.models import (
     Table,
     TableBlock,
 )
+from .content.schemes import Scheme
 from .content.sections import (
     all_cited,
     located_blocks,
@@ -35,7 +35,7 @@ from .content.sections import (
     with_items,
 )
 from .content.validate import field_path
-from .errors import Problem
+from .errors import Problem, TemplateError
 
 H = TypeVar("H", bound=Handling)
 
@@ -43,8 +43,13 @@ if TYPE_CHECKING:
     from .audiences import Audience
 
 
-def visible(thing: Handling, default: Marking, clearance: Marking) -> bool:
-    return MARKING_ORDER[thing.marking or default] <= MARKING_ORDER[clearance]
+def visible(thing: Handling, default: Marking, clearance: Marking, scheme: Scheme) -> bool:
+    """Whether its marking (its own, else `default`) is at or below the clearance. A
+    level the scheme does not know is never visible: validation refuses it first."""
+    level = thing.marking or default
+    if not (scheme.knows(level) and scheme.knows(clearance)):
+        return False
+    return scheme.rank(level) <= scheme.rank(clearance)
 
 
 def aimed_at(thing: Handling, default: list[str] | None, audience: str) -> bool:
@@ -61,9 +66,19 @@ class Reader:
     name: str
     clearance: Marking
     default: Marking
+    scheme: Scheme
+
+    def __post_init__(self) -> None:
+        if not self.scheme.knows(self.clearance):  # fail closed: never guess a level
+            raise TemplateError(
+                f"audience '{self.name}' is cleared for '{self.clearance}', which is not a "
+                f"level of the marking scheme ({self.scheme.suggestion(self.clearance)})"
+            )
 
     def sees(self, thing: Handling, marking: Marking, aimed: list[str] | None) -> bool:
-        return visible(thing, marking, self.clearance) and aimed_at(thing, aimed, self.name)
+        return visible(thing, marking, self.clearance, self.scheme) and aimed_at(
+            thing, aimed, self.name
+        )
 
     def keep(self, blocks: list[Any], aimed: list[str] | None = None) -> list[Any]:
         """The blocks it sees, each with its marking made explicit and its audiences
@@ -107,7 +122,7 @@ def filter_content(content: Content, audience: Audience) -> Content:
     a default; whom else it was aimed at is dropped.
     """
     config = audience.config
-    reader = Reader(audience.name, config.clearance, content.brief.marking)
+    reader = Reader(audience.name, config.clearance, content.default_marking, content.scheme)
     summary = reader.keep(content.brief.summary) if "summary" in config.sections else []
     sections: dict[str, list[Any]] = {}
     for kind in with_items():
@@ -176,9 +191,9 @@ def hidden_references(
 
 def highest_marking(content: Content) -> Marking:
     """The highest marking of what the content holds: what every page must show."""
-    default = content.brief.marking
+    default = content.default_marking
     markings: list[Marking] = [
         found.cited.marking or found.default_marking or default for found in located_cited(content)
     ]
     markings += [p.block.marking or default for p in located_blocks(content)]
-    return max(markings, key=MARKING_ORDER.__getitem__, default="PUBLIC")
+    return content.scheme.highest(markings)

@@ -395,8 +395,9 @@ def list_audiences(
             continue
         where = display_path(found.dirs[0])
         typer.echo(f"{name:<12} {found.config.clearance:<11} {found.origin:<20} {where}")
-        if found.raised_clearance:
-            typer.echo(f"{'':<12} warning: {found.raised_clearance}", err=True)
+        raised = found.raised_clearance()
+        if raised:
+            typer.echo(f"{'':<12} warning: {raised}", err=True)
     if survey.broken:
         raise typer.Exit(1)
 

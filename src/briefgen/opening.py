@@ -83,20 +83,71 @@ def open_brief(
         problems.append(Problem(None, None, None, "", str(exc), "invalid-template"))
     if problems or content is None:
         raise ContentError(problems)
-    errors = unknown_audiences(content, documents, list(audiences))
+    audiences, errors = cleared(audiences, content, documents, only)
+    errors += unknown_audiences(content, documents, list(audiences))
     chosen = [a for name, a in audiences.items() if not only or name in only]
-    if not errors:  # the filter below needs every audience name known
+    if not errors:  # the filter below needs every audience name and clearance known
         errors += hidden_references(content, documents, chosen)
     errors += style_problems(content, documents["brief"])
     errors += word_problems(chosen)
     if errors and not keep_going:
         raise ContentError(errors)
-    warnings = [
-        Problem(a.dirs[0] / "audience.yaml", None, None, "", a.raised_clearance, "raised-clearance")
-        for a in audiences.values()
-        if a.raised_clearance
-    ]
+    warnings = []
+    for audience in audiences.values():
+        message = audience.raised_clearance(content.scheme)
+        if message:
+            path = audience.dirs[0] / "audience.yaml"
+            warnings.append(Problem(path, None, None, "", message, "raised-clearance"))
     return OpenBrief(folder, content, documents, audiences, warnings, errors)
+
+
+def cleared(
+    audiences: dict[str, Audience],
+    content: Content,
+    documents: dict[str, Document],
+    only: list[str] | None,
+) -> tuple[dict[str, Audience], list[Problem]]:
+    """Each audience cleared as the brief's marking scheme clears it. An audience that
+    is built needs a clearance in the scheme: one it lacks is an error, never a default."""
+    from .content.schemes import scheme_label
+
+    scheme = content.scheme
+    out, problems = {}, []
+    for name, audience in audiences.items():
+        out[name] = audience.cleared(scheme)
+        level = out[name].config.clearance
+        if scheme.knows(level) or (only and name not in only):
+            continue
+        message = (
+            f"audience '{name}' has no clearance in the {scheme_label(scheme)} marking scheme: "
+            f"'{level}' is not one of its levels ({scheme.suggestion(level)}); give it one in "
+            f"the scheme's clearance ({name}: LEVEL), or as clearance: in its audience.yaml"
+        )
+        problems.append(_scheme_place(content, documents, audience, message))
+    return out, problems
+
+
+def _scheme_place(
+    content: Content, documents: dict[str, Document], audience: Audience, message: str
+) -> Problem:
+    """Where a clearance is missing: the brief's scheme, else the audience's own file,
+    else the project's briefgen.yaml."""
+    code = "missing-clearance"
+    if content.brief.marking_scheme is not None:
+        at = ("marking_scheme",)
+        return documents["brief"].problem(at, "marking_scheme", message, code=code, key=True)
+    own = audience.dirs[0] / "audience.yaml"
+    if not audience.root.builtin and own.is_file():
+        from .content.load import load_yaml
+
+        return load_yaml(own, audience.dirs[0]).problem(
+            ("clearance",), "clearance", message, code=code
+        )
+    from .project import PROJECT_FILE, project_root
+
+    root = project_root(content.folder or Path("."))
+    where = root / PROJECT_FILE if root is not None else None
+    return Problem(where, None, None, "marking_scheme", message, code)
 
 
 def style_problems(content: Content, brief: Document) -> list[Problem]:

@@ -20,6 +20,7 @@ from typing import Any
 from .errors import ContentError, Problem, UsageError
 
 PROJECT_FILE = "briefgen.yaml"
+PROJECT_KEYS = ("briefs", "title", "lang", "marking_scheme")
 LIBRARY_FILE = "sources.yaml"
 BRIEF_FILE = "brief.yaml"
 # Folders that are never briefs, nor hold any: a brief's own parts and tool folders.
@@ -136,15 +137,17 @@ def _read_project(root: Path) -> Project:
             [doc.problem((), "", f"{PROJECT_FILE} holds a mapping: briefs, title, lang")]
         )
     for key in data:
-        if key not in ("briefs", "title", "lang"):
+        if key not in PROJECT_KEYS:
             problems.append(
                 doc.problem(
                     (key,),
                     str(key),
-                    f"unknown key '{key}' (known: briefs, title, lang)",
+                    f"unknown key '{key}' (known: {', '.join(PROJECT_KEYS)})",
                     key=True,
                 )
             )
+    if "marking_scheme" in data:
+        problems += _scheme_problems(doc, data["marking_scheme"])
     for key in ("title", "lang"):
         if key in data and not (isinstance(data[key], str) and data[key].strip()):
             problems.append(doc.problem((key,), key, f"'{key}' is text, and not empty"))
@@ -156,6 +159,45 @@ def _read_project(root: Path) -> Project:
     if problems:
         raise ContentError(problems)
     return Project(root, briefs, root / PROJECT_FILE, data.get("title"), data.get("lang"))
+
+
+def project_scheme(brief_folder: Path) -> Any:
+    """The marking scheme of the project a brief is in (a Scheme), or None: read from its
+    briefgen.yaml, whose errors are reported where the project is opened."""
+    from .content.load import load_yaml
+    from .content.schemes import scheme_of
+
+    root = project_root(brief_folder)
+    if root is None or root.absolute() == brief_folder.absolute():
+        return None
+    data = load_yaml(root / PROJECT_FILE, root).data
+    if not isinstance(data, dict) or "marking_scheme" not in data:
+        return None
+    value, problems = _scheme_value(data["marking_scheme"])
+    return scheme_of(value) if not problems else None
+
+
+def _scheme_value(raw: Any) -> tuple[Any, list[Any]]:
+    from pydantic import TypeAdapter, ValidationError
+
+    from .content.models import MarkingSchemeValue
+
+    try:
+        return TypeAdapter(MarkingSchemeValue).validate_python(raw), []
+    except ValidationError as exc:
+        return None, exc.errors()
+
+
+def _scheme_problems(doc: Any, raw: Any) -> list[Problem]:
+    from .content.validate import field_path
+
+    _, errors = _scheme_value(raw)
+    problems = []
+    for err in errors:
+        loc = ("marking_scheme", *(p for p in err["loc"] if not str(p).startswith("<")))
+        message = err["msg"].removeprefix("Value error, ")
+        problems.append(doc.problem(loc, field_path("brief", loc), message))
+    return problems
 
 
 def language_problem(tag: str) -> str | None:

@@ -417,12 +417,13 @@ def invisible_statements(review: Review) -> Iterator[Finding]:
     every one that has it."""
     from ..clearance import visible
 
-    default = review.content.brief.marking
+    default = review.content.default_marking
     for found in located_statements(review.content):
         section, statement = found.section, found.statement
         aimed = [a for a in review.audiences.values() if a.name in (found.audiences or [a.name])]
         readers = [a for a in aimed if section in a.config.sections]
-        if any(visible(statement, default, a.config.clearance) for a in readers):
+        scheme = review.content.scheme
+        if any(visible(statement, default, a.config.clearance, scheme) for a in readers):
             continue
         marking = statement.marking or default
         names = ", ".join(found.audiences or [])
@@ -598,7 +599,7 @@ def raised_clearances(review: Review) -> Iterator[Finding]:
     from ..content.load import load_yaml
 
     for audience in review.audiences.values():
-        message = audience.raised_clearance
+        message = audience.raised_clearance(review.content.scheme)
         if message is None:
             continue
         path = audience.dirs[0] / "audience.yaml"

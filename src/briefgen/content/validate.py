@@ -16,7 +16,8 @@ from ..project import library_file
 from .library import WithLibrary, joined, read_library, shadowed
 from .load import Document, Loc, load_yaml
 from .markup import mistyped_references, references
-from .models import Content, Figure, Source, Table
+from .models import Brief, Content, Figure, Source, Table
+from .schemes import DEFAULT, Scheme, loosens, scheme_label, scheme_of
 from .sections import (
     ABBREVIATIONS,
     REQUIRED_FILES,
@@ -52,6 +53,7 @@ def validate_brief(content_dir: Path) -> tuple[Content, dict[str, Document]]:
             documents["sources"] = joined(own, content_dir / "sources.yaml", library)
     if problems:
         raise ContentError(problems)
+    scheme, problems = marking_scheme(parsed["brief"], documents["brief"], content_dir)
     sections = {k.name: parsed.get(k.name, []) for k in with_items()}
     content = Content(
         brief=parsed["brief"],
@@ -60,11 +62,55 @@ def validate_brief(content_dir: Path) -> tuple[Content, dict[str, Document]]:
         abbreviations=parsed.get(ABBREVIATIONS, {}),
         folder=content_dir,
         library=frozenset(s.id for s in shared),
+        scheme=scheme,
     )
     problems += cross_check(content, documents)
     if problems:
         raise ContentError(problems)
     return content, documents
+
+
+def marking_scheme(brief: Brief, doc: Document, content_dir: Path) -> tuple[Scheme, list[Problem]]:
+    """The brief's scheme, else its project's, else the default; a brief that would
+    loosen its project's scheme is an error at its line."""
+    from ..project import project_scheme
+
+    project = project_scheme(content_dir)
+    own = scheme_of(brief.marking_scheme) if brief.marking_scheme is not None else None
+    if own is None:
+        return project or DEFAULT, []
+    if project is not None:
+        why = loosens(project, own)
+        if why:
+            at = ("marking_scheme",)
+            message = why + ": remove the key, or restate the project's scheme"
+            return project, [doc.problem(at, "marking_scheme", message, key=True)]
+    return own, []
+
+
+def _marking_problems(content: Content, documents: dict[str, Document]) -> list[Problem]:
+    """Every marking names a level of the scheme: an unknown one is an error at its line,
+    never taken as the lowest or the highest."""
+    scheme = content.scheme
+    places: list[tuple[str, Loc, str | None]] = [("brief", ("marking",), content.brief.marking)]
+    places += [(f.file, (*f.loc, "marking"), f.cited.marking) for f in located_cited(content)]
+    places += [
+        (p.file, (*p.loc, "marking"), p.block.marking)
+        for p in located_blocks(content)
+        if isinstance(p.block, Table)
+    ]
+    problems = []
+    for file, loc, level in places:
+        if level is not None and not scheme.knows(level):
+            problems.append(
+                documents[file].problem(
+                    loc,
+                    field_path(file, loc),
+                    f"'{level}' is not a marking of the {scheme_label(scheme)} scheme "
+                    f"({scheme.suggestion(level)})",
+                )
+            )
+    return problems
 
 
 def _read_files(content_dir: Path, has_library: bool) -> tuple[dict[str, Document], list[Problem]]:
@@ -281,6 +327,7 @@ def cross_check(content: Content, documents: dict[str, Document]) -> list[Proble
             item_ids = [item.id for item in content.items(kind.name)]
             problems += _duplicate_ids(documents[kind.name], kind.name, dict(enumerate(item_ids)))
     problems += _style_problems(content, documents["brief"])
+    problems += _marking_problems(content, documents)
     problems += _duplicate_statement_ids(content, documents)
     known = sorted(s.id for s in content.sources)
     for found in located_cited(content):

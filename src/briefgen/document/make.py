@@ -18,6 +18,7 @@ from ..content.markup import plain
 from ..content.models import Content, Row, Table
 from ..content.models import Figure as FigureModel
 from ..content.models import Statement as StatementModel
+from ..content.schemes import DEFAULT
 from ..content.sections import REFERENCES, body_key, kind
 from .blocks import columns, note_column, numbering, runs
 from .citations import NoteBook
@@ -135,19 +136,38 @@ class _Maker:
         )
 
     def marking(self, level: str | None) -> Marking:
-        from ..content.models import MARKING_ORDER
-
-        name = level or self.content.brief.marking
-        rank = MARKING_ORDER[name]
+        """A level as this output prints it: its name and portion mark, translated where
+        the catalogue knows them."""
+        scheme = self.content.scheme
+        name = level or self.content.default_marking
+        rank = scheme.rank(name)
         label = self.i18n.pgettext("marking", name)
-        portion = self.i18n.pgettext(f"portion-{name}", f"({name[0]})") if rank else ""
+        portion = ""
+        if rank:
+            portion = self.i18n.pgettext(f"portion-{name}", f"({scheme.portion(name)})")
         return Marking(name, rank, label, portion)
 
     def _portion_key(self, highest: Marking) -> str | None:
         """What the portion marks mean, where the document holds any."""
         if not highest.rank:
             return None
-        names = {m: self.i18n.pgettext("marking", m) for m in ("PUBLIC", "INTERNAL", "RESTRICTED")}
+        scheme = self.content.scheme
+        if scheme.names == DEFAULT.names:  # the catalogues' own sentences
+            return self._default_portion_key(highest)
+        above = [self.marking(level) for level in scheme.names[1 : highest.rank + 1]]
+        marks = self.i18n.pgettext("list-separator", ", ").join(
+            self.i18n.pgettext("portion-mark", "%(mark)s %(level)s", mark=m.portion, level=m.label)
+            for m in above
+        )
+        return self.i18n.pgettext(
+            "portion-key-scheme",
+            "Portion marks: %(marks)s; statements without one are %(lowest)s.",
+            marks=marks,
+            lowest=self.marking(scheme.lowest).label,
+        )
+
+    def _default_portion_key(self, highest: Marking) -> str:
+        names = {m: self.i18n.pgettext("marking", m) for m in DEFAULT.names}
         marks = {m: self.i18n.pgettext(f"portion-{m}", f"({m[0]})") for m in names}
         values = {
             "internal": names["INTERNAL"],

@@ -75,11 +75,11 @@ def _declared() -> Iterator[tuple[Message, str]]:
 
     for kind in kinds():
         yield (f"section-{kind.name}", kind.heading), "briefgen/content/sections.py"
-    for name, literal in (
-        ("marking", models.Marking),
-        ("status", models.Status),
-        ("source-kind", models.Kind),
-    ):
+    from ..content.schemes import DEFAULT
+
+    for level in DEFAULT.names:
+        yield ("marking", level), "briefgen/content/schemes.py"
+    for name, literal in (("status", models.Status), ("source-kind", models.Kind)):
         for value in typing.get_args(literal):
             yield (name, value), "briefgen/content/models.py"
     for marking in ("INTERNAL", "RESTRICTED"):  # public statements carry no mark

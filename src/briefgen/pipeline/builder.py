@@ -284,7 +284,7 @@ def _finish(
     }
     selected = [a.name for a in brief.loaded.selected]
     index = index_entries(
-        content, brief.planned, selected, unit.out_dir, manifest.get("index"), outdated.withdrawn
+        brief.planned, brief.todo, selected, unit.out_dir, manifest.get("index"), outdated.withdrawn
     )
     changed = brief.todo or outdated.withdrawn
     if changed or manifest.get("tree") != record or manifest.get("index") != index:
@@ -332,5 +332,14 @@ def _fail_if_strict(warnings: list[Problem], strict: bool) -> None:
 
 def warning_record(warning: Problem, out_dir: Path) -> dict[str, str]:
     """A warning as the manifest keeps it, to repeat when the next build has nothing to do."""
-    where = warning.file.relative_to(out_dir).as_posix() if warning.file else ""
+    where = ""
+    if warning.file is not None:
+        # An output's path is kept relative to the output folder; any other file (an
+        # audience.yaml) as an absolute path.
+        inside = warning.file.absolute().is_relative_to(out_dir.absolute())
+        where = (
+            warning.file.absolute().relative_to(out_dir.absolute()).as_posix()
+            if inside
+            else str(warning.file.absolute())
+        )
     return {"file": where, "message": warning.message, "code": warning.code}

@@ -28,27 +28,30 @@ from ..errors import TemplateError
 from .manifest import MANIFEST, read_manifest
 
 if TYPE_CHECKING:
-    from ..content.models import Content
+    from ..document.model import Header, Marking
     from ..project import Project
     from .plan import Job
 
 INDEX = "index.html"
 ENTRY_KEYS = ("title", "subtitle", "date", "lang", "bottom_line", "marking", "audience_title")
+# A marking as an entry keeps it: its level, its rank in the brief's scheme, its mark.
+MARKING_KEYS = ("level", "portion")
 _REFERENCE = re.compile(r"\s*\(?\{(?:fig|tab):[^}]*\}\)?")
 
 
 def index_entries(
-    content: Content,
     planned: list[Job],
+    todo: list[Job],
     selected: list[str],
     out_dir: Path,
     earlier: Any,
     withdrawn: Mapping[str, str],
 ) -> dict[str, dict[str, Any]]:
-    """What the index of each audience shows of this brief. An audience built now gets
-    a fresh entry; one that was selected but sees nothing gets none; one left out of
-    this build (`-a`) keeps its earlier entry while its files are there and none of
-    them is `withdrawn` (being taken away by this build)."""
+    """What the index of each audience shows of this brief, from the header of the
+    document that audience reads. An audience built now gets a fresh entry (its
+    document is made anyway); one whose outputs are current keeps its earlier entry;
+    one left out of this build (`-a`) keeps its entry while its files are there and
+    none of them is `withdrawn`; one that was selected but sees nothing gets none."""
     kept = {
         name: entry
         for name, entry in (earlier if isinstance(earlier, dict) else {}).items()
@@ -56,38 +59,57 @@ def index_entries(
     }
     gone = {name.rpartition("/")[0] for name in withdrawn}
     entries = {name: e for name, e in kept.items() if name not in selected and name not in gone}
+    rebuilt = {job.audience.name for job in todo}
     for job in planned:
         name = job.audience.name
         if name not in entries:
-            files = dict(kept[name]["files"]) if name in kept else {}
-            entries[name] = {
-                **_entry(job.content),
-                "audience_title": job.audience.config.title,
-                "files": files,
-            }
+            if name in kept and name not in rebuilt:
+                entries[name] = {**kept[name], "files": dict(kept[name]["files"])}
+            else:
+                files = dict(kept[name]["files"]) if name in kept else {}
+                header = header_entry(job.document().header)
+                entries[name] = {**header, "audience_title": job.audience.config.title}
+                entries[name]["files"] = files
         entries[name]["files"][job.fmt] = job.target.relative_to(out_dir).as_posix()
     return dict(sorted(entries.items()))
 
 
-def _entry(visible: Content) -> dict[str, Any]:
-    from ..clearance import highest_marking
-    from ..content.markup import plain
-
-    brief = visible.brief
-    bottom = plain(_REFERENCE.sub("", brief.summary[0].text)) if brief.summary else ""
+def header_entry(header: Header) -> dict[str, Any]:
+    """An index entry: what the document's header says, as text, with the marking of
+    each part the index shows (the title at the brief's lowest level, the bottom line
+    at its own)."""
+    bottom = _REFERENCE.sub("", header.bottom_line)
     return {
-        "title": plain(brief.title),
-        "subtitle": plain(brief.subtitle) if brief.subtitle else "",
-        "date": brief.date.isoformat(),
-        "lang": brief.lang,
+        "title": _plain(header.title),
+        "subtitle": _plain(header.subtitle or ""),
+        "date": header.date,
+        "lang": header.lang,
         "bottom_line": " ".join(bottom.split()),
-        "marking": highest_marking(visible),
+        "marking": header.marking.level,
+        "marking_rank": header.marking.rank,
+        "bottom_line_marking": _marking(header.bottom_line_marking),
     }
+
+
+def _marking(marking: Marking | None) -> dict[str, Any]:
+    if marking is None:
+        return {"level": "", "rank": 0, "portion": ""}
+    return {"level": marking.level, "rank": marking.rank, "portion": marking.portion}
+
+
+def _plain(text: str) -> str:
+    return text.replace("\u200b", "").replace("\u2060", "")
 
 
 def _intact(entry: Any, out_dir: Path) -> bool:
     """An entry of the shape this module writes, whose files are all still there."""
     if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ENTRY_KEYS):
+        return False
+    line = entry.get("bottom_line_marking")
+    if not isinstance(line, dict) or not all(isinstance(line.get(k), str) for k in MARKING_KEYS):
+        return False
+    ranks = (entry.get("marking_rank"), line.get("rank"))
+    if not all(isinstance(r, int) and not isinstance(r, bool) for r in ranks):
         return False
     files = entry.get("files")
     if not isinstance(files, dict) or not files:

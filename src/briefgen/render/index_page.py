@@ -34,6 +34,7 @@ def index_html(
 ) -> str:
     from ..document.i18n import I18n
     from ..document.typography import smart_quotes
+    from .html import css_string
 
     env = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(builtin_templates() / "_common"),
@@ -57,6 +58,7 @@ def index_html(
                 "search": unicodedata.normalize("NFKC", text).lower(),
             }
         )
+    page = page_marking(entries)
     formats = [
         ("html", i18n.pgettext("format-html", "Web page")),
         ("pdf", i18n.pgettext("format-pdf", "PDF")),
@@ -75,4 +77,16 @@ def index_html(
         npgettext=i18n.npgettext,
         script=script,
         script_hash=script_hash,
+        marking=page,
+        marking_label=i18n.pgettext("marking", page),
+        marking_css=css_string(i18n.pgettext("marking", page)),
     )
+
+
+def page_marking(entries: list[dict[str, Any]]) -> str:
+    """The highest marking of what the index shows: each entry's bottom line at its
+    own marking, the rest (titles, dates) at their brief's lowest level."""
+    shown = [entry["bottom_line_marking"] for entry in entries if entry["bottom_line"]]
+    if not shown:
+        return str(entries[0]["bottom_line_marking"]["level"]) if entries else ""
+    return str(max(shown, key=lambda m: int(m["rank"]))["level"])

@@ -147,7 +147,7 @@ def diff(old: Version, new: Version) -> list[Change]:
 
 def things(content: Content) -> list[Thing]:
     """Every block of the brief, in reading order, with how a filter would mark it."""
-    default = content.brief.marking
+    default = content.default_marking
     found: list[Thing] = []
     for backed in located_cited(content):
         model = backed.cited

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from ..audiences import Audience, check_templates_option, find_audiences
+from ..content.schemes import DEFAULT, Scheme
 from ..errors import UsageError, display_path
 from ..pipeline.write import write_outputs
 
@@ -39,15 +40,26 @@ STYLESHEET = """\
 """
 
 
-def _clearance(name: str, base: str, found: dict[str, Audience]) -> str:
+def _clearance(name: str, base: str, found: dict[str, Audience], scheme: Scheme) -> str:
     """The clearance the new audience starts with: its base's, but never above that of
     an audience of the same name it replaces (`public` from `minister` stays PUBLIC)."""
-    from ..content.models import MARKING_ORDER
-
-    levels = [found[base].config.clearance]
+    levels = [found[base].cleared(scheme).config.clearance]
     if name in found:
-        levels.append(found[name].config.clearance)
-    return min(levels, key=MARKING_ORDER.__getitem__)
+        levels.append(found[name].cleared(scheme).config.clearance)
+    known = [level for level in levels if scheme.knows(level)]
+    return min(known, key=scheme.rank) if known else levels[0]
+
+
+def _scheme(content_dir: Path) -> Scheme:
+    """The marking scheme of the brief the audience is made beside (the default when the
+    brief cannot be read: the audience is then checked when the brief is)."""
+    from ..errors import ContentError
+    from ..opening import open_brief
+
+    try:
+        return open_brief(content_dir, keep_going=True).content.scheme
+    except ContentError:
+        return DEFAULT
 
 
 def new_audience(name: str, base: str, content_dir: Path, templates: Path | None) -> list[Path]:
@@ -69,7 +81,7 @@ def new_audience(name: str, base: str, content_dir: Path, templates: Path | None
         "name": name,
         "base": base,
         "title": title,
-        "clearance": _clearance(name, base, found),
+        "clearance": _clearance(name, base, found, _scheme(content_dir)),
     }
     files = {
         folder / "audience.yaml": AUDIENCE_YAML.format(**values),
