@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import threading
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -745,3 +746,41 @@ def test_the_documented_author_form_builds_everywhere(
     done = runner.invoke(app, ["build", str(content), "-o", str(tmp_path / "o")])
     assert done.exit_code == 0, done.output
     assert "Library Office" in (tmp_path / "o" / "public" / "brief.html").read_text()
+
+
+# Leaks: what an image carries besides its picture -----------------------------------
+
+
+def test_an_images_metadata_reaches_no_output(
+    brief_dir: Callable[..., Path], runner: CliRunner, tmp_path: Path
+) -> None:
+    import base64
+    import io
+    import re
+
+    from PIL import Image as Pillow
+    from PIL import PngImagePlugin
+
+    content = brief_dir()
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "QMETACOMMENTX from the restricted memo")
+    info.add_itxt("Author", "QMETAAUTHORX")
+    buffer = io.BytesIO()
+    Pillow.new("RGB", (120, 80), "steelblue").save(buffer, "PNG", pnginfo=info)
+    (content / "figures" / "open-photo.png").write_bytes(buffer.getvalue())
+    svg = content / "figures" / "open-chart.svg"
+    svg.write_text(
+        svg.read_text().replace("</svg>", "<!-- QMETASVGX --><metadata>QMETASVGX</metadata></svg>")
+    )
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["build", str(content), "-o", str(out)]).exit_code == 0
+    for path in out.rglob("brief.*"):
+        data = path.read_bytes()
+        found = [data]
+        if path.suffix == ".html":
+            found += [base64.b64decode(m) for m in re.findall(rb"base64,([A-Za-z0-9+/=]+)", data)]
+        if path.suffix == ".docx":
+            package = zipfile.ZipFile(path)
+            found += [package.read(n) for n in package.namelist()]
+        for blob in found:
+            assert b"QMETA" not in blob, path

@@ -293,3 +293,71 @@ def _pixels(value: str | None) -> float | None:
 def etree_local(name: str) -> str:
     """`{http://www.w3.org/2000/svg}script` → `script`."""
     return name.rsplit("}", 1)[-1]
+
+
+# What an image carries besides its picture (a camera's owner and place, an editor's
+# history, a comment naming the memo it was cut from) reaches no output: every
+# output embeds the image, so its metadata would travel to every reader of it.
+PNG_KEPT = {
+    b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP",
+    b"sBIT", b"pHYs", b"bKGD",
+}  # fmt: skip
+# JPEG segments that draw the picture: JFIF, the colour profile, Adobe's colour transform,
+# and every marker that is no application segment or comment.
+JPEG_KEPT_APPS = {0xE0, 0xE2, 0xEE}
+
+
+def without_metadata(image: Image) -> Image:
+    """The image with its text, EXIF, XMP, IPTC, comments and editor data taken out."""
+    if image.mime == "image/png":
+        return Image(image.mime, _png_without_metadata(image.data))
+    if image.mime == "image/jpeg":
+        return Image(image.mime, _jpeg_without_metadata(image.data))
+    return Image(image.mime, _svg_without_metadata(image.data))
+
+
+def _png_without_metadata(data: bytes) -> bytes:
+    out, at = [data[:8]], 8
+    while at + 8 <= len(data):
+        length = int.from_bytes(data[at : at + 4], "big")
+        kind = data[at + 4 : at + 8]
+        end = at + 12 + length
+        if kind in PNG_KEPT:
+            out.append(data[at:end])
+        at = end
+        if kind == b"IEND":
+            break
+    return b"".join(out)
+
+
+def _jpeg_without_metadata(data: bytes) -> bytes:
+    out, at = [data[:2]], 2
+    while at + 4 <= len(data) and data[at] == 0xFF:
+        marker = data[at + 1]
+        if marker == 0xDA:  # start of scan: the picture itself, to the end
+            out.append(data[at:])
+            return b"".join(out)
+        length = int.from_bytes(data[at + 2 : at + 4], "big")
+        segment = data[at : at + 2 + length]
+        is_app = 0xE0 <= marker <= 0xEF
+        if not (marker == 0xFE or (is_app and marker not in JPEG_KEPT_APPS)):
+            out.append(segment)
+        at += 2 + length
+    return data  # not laid out as expected: as it was (it was checked to load)
+
+
+def _svg_without_metadata(data: bytes) -> bytes:
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
+    root = etree.fromstring(data, parser)
+    for element in list(root.iter()):
+        if isinstance(element.tag, str) and etree_local(element.tag) == "metadata":
+            element.getparent().remove(element)
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for name in list(element.attrib):
+            if any(editor in name for editor in ("inkscape", "sodipodi", "illustrator")):
+                del element.attrib[name]
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))

@@ -336,10 +336,10 @@ class _Maker:
         )
 
     def figure(self, figure: FigureModel) -> Figure:
-        from ..content.images import read_image
+        from ..content.images import read_image, without_metadata
 
         assert self.content.folder is not None  # validation read the image from there
-        image = read_image(self.content.folder, figure.image)
+        image = without_metadata(read_image(self.content.folder, figure.image))
         label = self.inline.numbers.label("fig", figure.id, self.i18n)
         return Figure(
             key=body_key(figure),
