@@ -75,6 +75,11 @@ def generate(n: int, folder: Path) -> None:
         "summary": summary,
     }
     _dump(folder / "brief.yaml", brief)
+    # A benchmark measures speed, not the budget: its key judgments run past the
+    # minister's two pages, which that audience then allows (with a warning).
+    minister = folder / "templates" / "minister"
+    minister.mkdir(parents=True, exist_ok=True)
+    (minister / "audience.yaml").write_text("allow_overflow: true\n", encoding="utf-8")
     sources = []
     for k in range(SOURCES):
         sources.append(

@@ -21,8 +21,13 @@ from docx.shared import Mm, Pt, RGBColor
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "templates" / "_common" / "reference.docx"
-# Fonts every Word installation has (the PDF embeds its own, which Word users lack).
-SERIF, SANS = "Georgia", "Arial"
+# The minister's note is set denser, as its print stylesheet sets it (9.5 pt on 18 mm
+# margins), so that the .docx keeps to the same two pages.
+MINISTER = ROOT / "templates" / "minister" / "reference.docx"
+# The PDF's fonts (they ship with briefgen, under the SIL Open Font License); the font
+# table names a font every Word installation has for each, where it is not installed.
+SERIF, SANS = "Charis SIL", "Inter"
+FALLBACK = {SERIF: ("Georgia", "roman"), SANS: ("Arial", "swiss")}
 INK, MUTED, ACCENT = (
     RGBColor(0x1B, 0x1F, 0x24),
     RGBColor(0x5B, 0x64, 0x70),
@@ -30,15 +35,17 @@ INK, MUTED, ACCENT = (
 )
 
 
-def make() -> bytes:
+def make(
+    body: float = 10, margin: float = 21, top: float = 24, title: float = 22, after: float = 6
+) -> bytes:
     sys.path.insert(0, str(ROOT / "src"))
     from briefgen.render.wordml import reproducible
 
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin = section.bottom_margin = Mm(24)
-    section.left_margin = section.right_margin = Mm(21)
+    section.top_margin = section.bottom_margin = Mm(top)
+    section.left_margin = section.right_margin = Mm(margin)
     styles = document.styles
 
     def font(name: str, family: str, size: float, colour: RGBColor, bold: bool = False) -> None:
@@ -50,10 +57,10 @@ def make() -> bytes:
                 fonts.attrib.pop(qn(f"w:{theme}"), None)
         style.font.color.rgb, style.font.bold = colour, bold
 
-    font("Normal", SERIF, 10, INK)
-    styles["Normal"].paragraph_format.space_after = Pt(6)
+    font("Normal", SERIF, body, INK)
+    styles["Normal"].paragraph_format.space_after = Pt(after)
     styles["Normal"].paragraph_format.line_spacing = 1.2
-    font("Title", SERIF, 22, INK, bold=True)
+    font("Title", SERIF, title, INK, bold=True)
     font("Subtitle", SANS, 9, ACCENT, bold=True)
     font("Heading 1", SANS, 13, ACCENT, bold=True)
     font("Heading 2", SANS, 10.5, INK, bold=True)
@@ -73,11 +80,39 @@ def make() -> bytes:
     props = document.core_properties
     props.author = props.last_modified_by = "briefgen"
     props.title = props.subject = props.keywords = props.comments = ""
+    _name_fallbacks(document)
     out = io.BytesIO()
     document.save(out)
     return reproducible(out.getvalue(), (2026, 11, 1, 0, 0, 0))
 
 
+def _name_fallbacks(document: Document) -> None:
+    """Each of the PDF's fonts in the font table, with the installed font Word falls back to."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    part = next(
+        r.target_part for r in document.part.rels.values() if r.reltype.endswith("/fontTable")
+    )
+    from lxml import etree
+
+    root = etree.fromstring(part.blob)
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    for name, (fallback, family) in FALLBACK.items():
+        for old in root.findall(f"{w}font"):
+            if old.get(f"{w}name") == name:
+                root.remove(old)
+        root.append(
+            parse_xml(
+                f'<w:font {nsdecls("w")} w:name="{name}"><w:altName w:val="{fallback}"/>'
+                f'<w:family w:val="{family}"/><w:pitch w:val="variable"/></w:font>'
+            )
+        )
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 if __name__ == "__main__":
     TARGET.write_bytes(make())
-    print(f"wrote {TARGET.relative_to(ROOT)}")
+    MINISTER.write_bytes(make(body=9, margin=18, top=16, title=18, after=3))
+    for path in (TARGET, MINISTER):
+        print(f"wrote {path.relative_to(ROOT)}")

@@ -124,6 +124,7 @@ def test_an_abbreviation_is_spelt_out_once_per_output_and_listed(tmp_path: Path)
 
 def test_glossary_lists_only_what_the_audience_reads(canary_build: Path) -> None:
     public = (canary_build / "public" / "brief.html").read_text(encoding="utf-8")
+    public = re.sub(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+", "data:", public)  # fonts, images
     assert "<dt><abbr>TBD</abbr></dt>" in public and "CRX" not in public
     minister = (canary_build / "minister" / "brief.html").read_text(encoding="utf-8")
     assert 'CANARYRESTRICTEDEXPANSION (<abbr title="CANARYRESTRICTEDEXPANSION">CRX</abbr>)' in (

@@ -208,11 +208,54 @@ def test_a_character_no_font_has_is_reported_not_boxed_in_silence(
 
 
 def test_references_in_a_right_to_left_note_are_isolated(built: dict[str, Path]) -> None:
+    """Latin-script runs of an Arabic note (numbers, an address) stand in isolates; a French
+    note, all of one direction, needs none."""
     html = (built["ar"] / "analyst" / "brief.html").read_text(encoding="utf-8")
     notes = re.findall(r'<li id="note-\d+"[^>]*>(.*?)</li>', html, re.S)
-    assert notes and all(n.startswith("\u2068") and "\u2069" in n for n in notes)
+    assert notes and all("\u2066" in n and "\u2069" in n for n in notes)
+    assert "\u2066https://example.org/lajna/2025\u2069" in html
     french = (built["fr"] / "analyst" / "brief.html").read_text(encoding="utf-8")
-    assert "\u2068" not in french
+    assert "\u2066" not in french and "\u2067" not in french
+
+
+ENGLISH_SOURCE = """- id: doe-2023
+  type: article-journal
+  title: Storm surge damage to small ports
+  authors: [{family: Doe, given: Jane}, {family: Roe, given: Richard}]
+  container: Journal of Coastal Engineering
+  volume: "12"
+  pages: 45–67
+  published: 2023
+  url: https://example.org/ports/2023
+  language: en
+  reliability: C
+"""
+
+
+def test_an_english_source_reads_in_order_in_an_arabic_note(tmp_path: Path) -> None:
+    """Checked where a reader sees it: the glyphs' positions in the PDF. Each name reads
+    left to right; the note, right to left, meets the first author first."""
+    import shutil
+
+    import pdfplumber
+
+    content = tmp_path / "ar"
+    shutil.copytree(FIXTURES / "languages" / "ar", content)
+    (content / "sources.yaml").write_text((content / "sources.yaml").read_text() + ENGLISH_SOURCE)
+    brief = content / "brief.yaml"
+    brief.write_text(brief.read_text().replace("sources: [dirasa-2026]", "sources: [doe-2023]", 1))
+    build(content, out_dir=tmp_path / "out", audiences=["analyst"], formats=["pdf", "html"])
+    html = (tmp_path / "out" / "analyst" / "brief.html").read_text()
+    assert "\u2066Jane Doe\u2069 و \u2066Richard Roe\u2069" in html
+    assert "\u206645–67\u2069" in html  # the range is one run, never "67–45"
+    with pdfplumber.open(tmp_path / "out" / "analyst" / "brief.pdf") as pdf:
+        words = [w for page in pdf.pages for w in page.extract_words()]
+    jane = next(w for w in words if w["text"] == "Jane")
+    richard = next(w for w in words if w["text"] == "Richard")
+    assert abs(jane["top"] - richard["top"]) < 2  # on one line
+    assert jane["x0"] > richard["x1"]  # read right to left: Jane Doe, then Richard Roe
+    doe = next(w for w in words if w["text"] == "Doe" and abs(w["top"] - jane["top"]) < 2)
+    assert jane["x1"] < doe["x0"]  # and each name left to right: Jane, then Doe
 
 
 def test_every_catalogue_translates_every_label() -> None:

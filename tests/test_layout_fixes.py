@@ -1,4 +1,5 @@
-"""The two changes to WeasyPrint's footnote layout: they apply, and they do what they claim."""
+"""The changes to WeasyPrint's footnote layout and tagging: they apply, and they do what
+they claim."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from briefgen.render.html import render_html
 from briefgen.render.pdf import ConfinedFetcher, first_stray_note
 from briefgen.template_search import builtin_templates
 
-BOTH = {"placed-notes-keep-their-page", "note-area-height-by-sum"}
+ALL = set(layout_fixes.FIXES)
 
 # Nine lines and a note fill the page but for one line; the next paragraph's
 # first line fits only if the note leaves the page.
@@ -38,10 +39,10 @@ def without(fix: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(owner, name, original)
 
 
-def test_both_fixes_apply_to_the_installed_weasyprint() -> None:
+def test_every_fix_applies_to_the_installed_weasyprint() -> None:
     # Fails when a WeasyPrint release changes the code a fix replaces: look
     # again at layout_fixes.py before raising the version bound.
-    assert layout_fixes.apply() == BOTH
+    assert layout_fixes.apply() == ALL
 
 
 def test_a_placed_note_keeps_its_page_and_the_next_paragraph_moves_on(
@@ -108,7 +109,9 @@ def test_a_fix_that_does_not_apply_is_a_warning_naming_it(
     from briefgen.pipeline import build
 
     layout_fixes.apply()
-    monkeypatch.setattr(layout_fixes, "APPLIED", {"note-area-height-by-sum"})
+    monkeypatch.setattr(
+        layout_fixes, "APPLIED", {"note-area-height-by-sum", "notes-tagged-as-notes"}
+    )
     result = build(brief_dir(), out_dir=tmp_path, audiences=["public"], formats=["pdf"], jobs=1)
     (warning,) = result.warnings
     assert warning.message.startswith(

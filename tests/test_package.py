@@ -131,3 +131,23 @@ def test_a_wheel_holds_every_module_whatever_the_ignore_file_says(tmp_path: Path
         for p in (ROOT / "src" / "briefgen").rglob("*.py")
     }
     assert modules <= names, sorted(modules - names)
+
+
+def test_the_benchmark_runs(tmp_path: Path) -> None:
+    """bench/run.py, once and small: its generated brief builds, every route runs."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "run.py"),
+            "--sizes",
+            "12",
+            "--repeat",
+            "1",
+            "--smoke",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "| 12 |" in done.stdout

@@ -62,6 +62,11 @@ class AudienceConfig(Strict):
     allow_overflow: bool = Field(
         False, description="Going over max_pages is a warning, not an error."
     )
+    allow_layout_problems: bool = Field(
+        False,
+        description="A defect the PDF's own check finds (overlapping lines, text over the "
+        "notes or past the page's edge) is a warning, not an error.",
+    )
     timeline: bool = Field(True, description="Draw the milestones as a timeline figure.")
     numbered: bool = Field(False, description="Number the sections after the key judgments.")
     contents: bool = Field(False, description="List the sections before them.")

@@ -120,6 +120,11 @@ class PageBudgetError(BriefgenError):
         return [printable(f"error: {m}") for m in self.messages]
 
 
+class LayoutError(BriefgenError):
+    """A PDF whose own check found a defect its repairs could not mend: overlapping
+    lines, text over the notes, text past the page's edge. Nothing was written."""
+
+
 class OutputError(BriefgenError):
     """The outputs could not be written; earlier outputs are left as they were."""
 

@@ -399,6 +399,25 @@ LabelKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9A-Z]+)*
 Labels = dict[LabelKey, Text]
 
 
+def _as_text(value: Any) -> Any:
+    # A version written as 3 or 1.2 is the version as written.
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
+def _signatory(value: Any) -> Any:
+    return {"name": value} if isinstance(value, str) else value
+
+
+class Signatory(Strict):
+    """A name or a role, and the date they drafted or cleared the note."""
+
+    name: Text
+    date: Date | None = None
+
+
+Signatory_ = Annotated[Signatory, BeforeValidator(_signatory)]
+
+
 class Brief(Strict):
     """brief.yaml: the title block, defaults and the key judgments."""
 
@@ -434,6 +453,29 @@ class Brief(Strict):
         None,
         description="How the sources were read (how locators count, where the evidence "
         "ends): shown with the sources and the reference list.",
+    )
+    # What a ministry's note carries for its registry, each shown where such notes show it.
+    reference: Text | None = Field(
+        None, description="The file or registry number: in the header of every page."
+    )
+    version: Annotated[Text, BeforeValidator(_as_text)] | None = Field(
+        None, description="The version, as the registry numbers it: 3, 1.2, v4."
+    )
+    status: Literal["draft", "final"] | None = Field(
+        None, description="A draft says DRAFT on every page and in the document properties."
+    )
+    running_title: Text | None = Field(
+        None, description="A short title for page headers; else the title, shortened."
+    )
+    drafted_by: list[Signatory_] = Field(
+        default_factory=list, description="Who drafted it: names or roles, with dates."
+    )
+    cleared_by: list[Signatory_] = Field(
+        default_factory=list, description="Who cleared it: names or roles, with dates."
+    )
+    distribution: list[Text] = Field(default_factory=list, description="Who receives it.")
+    purpose: Marked | None = Field(
+        None, description="One line: why the reader has it, above the bottom line."
     )
 
 

@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from ..content.models import Citation, Cited, Content, Source
 from . import csl
+from .bidi import isolated
 from .i18n import I18n
 
 # Free-text locators ("para 4", "p. 12") mapped to CSL's locator labels, so that
@@ -117,8 +118,9 @@ class NoteBook:
         entries = csl.bibliography(self._style.path, self._locale, sources, self._lang)
         for source in sources:
             entries.register(CSLCitation([CitationItem(source.id)]))
+        direction = self._i18n.direction
         return [
-            Reference(self._content.source(key), csl.linked(html))
+            Reference(self._content.source(key), isolated(csl.linked(html), direction))
             for key, html in csl.reference_entries(entries, self._locale)
         ]
 
@@ -134,10 +136,9 @@ class NoteBook:
             for i, cite in enumerate(cites)
         ]
         self._last = cites[0] if len(cites) == 1 else None
-        if self._i18n.direction == "rtl":
-            # Each reference is isolated (FSI … PDI), so that a title in a
-            # left-to-right script keeps its punctuation where it belongs.
-            parts = [Markup("\u2068{}\u2069").format(part) for part in parts]
+        # Each name, title, URL and locator of the other direction is isolated, so that
+        # an English source reads in order in an Arabic note (see bidi.py).
+        parts = [isolated(part, self._i18n.direction) for part in parts]
         separator = Markup(escape(self._i18n.pgettext("note-separator", "; ")))
         text = str(separator.join(parts))
         end = self._i18n.pgettext("note-end", ".")
@@ -178,7 +179,12 @@ class NoteBook:
         number = self._i18n.number(self._first_note[cite.source.id])
         html = csl.linked(_located(text, cite).replace(csl.FIRST_NOTE_PLACEHOLDER, number))
         for quote in cite.quotes:
-            introduce = self._i18n.pgettext("note-quote", ": %(quote)s", quote="\0")
+            # After an address, a colon would read as part of it: the quote goes in
+            # brackets there.
+            if str(html).endswith("</a>"):
+                introduce = self._i18n.pgettext("note-quote-after-link", " (%(quote)s)", quote="\0")
+            else:
+                introduce = self._i18n.pgettext("note-quote", ": %(quote)s", quote="\0")
             before, _, after = introduce.partition("\0")
             html += Markup("{}{}{}").format(before, self._i18n.quoted(quote), after)
         if self._show_grades:

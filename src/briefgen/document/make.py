@@ -50,6 +50,18 @@ from .typography import typeset
 if TYPE_CHECKING:
     from ..audiences import Audience
 
+# A running title longer than this is shortened in page headers (with an ellipsis, at a
+# word), where it would otherwise wrap onto the marking beside it.
+RUNNING_TITLE_CHARS = 60
+
+
+def shortened(title: str, most: int) -> str:
+    if len(title) <= most:
+        return title
+    cut = title[: most - 1].rsplit(" ", 1)[0].rstrip(",;:–—- ")
+    return cut + "…"
+
+
 # Sections that list what the walk cited: made once every note is.
 LISTS = ("sources", "references")
 GRADES_LEGEND = (
@@ -90,6 +102,7 @@ class _Maker:
 
     def document(self) -> Document:
         config = self.audience.config
+        header = self.header()
         names = list(config.sections)
         if self.notes.in_text and not set(LISTS) & set(names):
             names.append(REFERENCES.name)  # citations in the text lead to a list
@@ -98,7 +111,7 @@ class _Maker:
         shown = [made[name] for name in names if made[name] is not None]
         numbered = [self._numbered(s, shown) for s in shown if s is not None]
         return Document(
-            header=self.header(),
+            header=header,
             sections=tuple(numbered),
             notes=tuple(self._notes()),
             in_text=self.notes.in_text,
@@ -130,9 +143,24 @@ class _Maker:
             marking=marking,
             portion_key=self._portion_key(marking),
             created=self.created,
-            running_title=brief.title,
+            running_title=brief.running_title or shortened(brief.title, RUNNING_TITLE_CHARS),
             bottom_line=" ".join(plain(summary.text).split()) if summary else "",
             bottom_line_marking=self.marking(summary.marking) if summary else None,
+            reference=brief.reference or "",
+            version=brief.version or "",
+            draft=brief.status == "draft",
+            drafted_by=tuple(self._signed(s) for s in brief.drafted_by),
+            cleared_by=tuple(self._signed(s) for s in brief.cleared_by),
+            distribution=tuple(typeset(d, i18n) for d in brief.distribution),
+        )
+
+    def _signed(self, signatory: Any) -> str:
+        """ "Head of unit, 2 December 2025", as the language writes a name and a date."""
+        name = typeset(signatory.name, self.i18n)
+        if signatory.date is None:
+            return name
+        return self.i18n.pgettext(
+            "signed", "%(name)s, %(date)s", name=name, date=self.i18n.date(signatory.date)
         )
 
     def marking(self, level: str | None) -> Marking:
@@ -199,7 +227,13 @@ class _Maker:
             statements = tuple(self.statement(s) for s in self.content.brief.summary)
             if not statements:
                 return None
-            return replace(base, strength=self._strength(name), statements=statements)
+            purpose = self.content.brief.purpose
+            return replace(
+                base,
+                strength=self._strength(name),
+                statements=statements,
+                purpose=text(inline_html(purpose, self.inline)) if purpose else None,
+            )
         if name in LISTS:
             return self._list(name, base)
         if name == "glossary":

@@ -236,6 +236,7 @@ class Section:
     number: int | None = None  # where the audience numbers its sections
     number_label: str = ""
     strength: str | None = None  # "3 of 4 statements here cite…", where grades are shown
+    purpose: Text | None = None  # a line above its statements: why the reader has the note
     statements: tuple[Statement, ...] = ()  # the key judgments
     items: tuple[Item, ...] = ()
     timeline: Timeline | None = None
@@ -266,9 +267,16 @@ class Header:
     marking: Marking  # the highest marking the document holds
     portion_key: str | None  # what the portion marks mean, where any is shown
     created: str  # the date written into the file's properties
-    running_title: str  # for page headers
+    running_title: str  # for page headers: the brief's short title, else the title shortened
     bottom_line: str  # the first key judgment as plain text, for the index
     bottom_line_marking: Marking | None
+    # What a ministry's note carries for its registry (each empty when not given).
+    reference: str = ""
+    version: str = ""
+    draft: bool = False
+    drafted_by: tuple[str, ...] = ()  # "Head of unit, 2 December 2025"
+    cleared_by: tuple[str, ...] = ()
+    distribution: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import OutputError, display_path
+from ..errors import LayoutError, OutputError, display_path
 from .plan import Job
 
 if TYPE_CHECKING:
@@ -123,6 +123,16 @@ def _layout(print_html: str, audience: Audience) -> Rendered:
     laid_out = render_pdf(print_html, asset_base(audience), asset_roots(audience), sections)
     engine = [attributed(w, audience) for w in laid_out.engine if not _reported_before(w)]
     warnings = (*laid_out.fixes_missing, *engine)
+    if laid_out.problems:
+        said = "; ".join(laid_out.problems[:5])
+        more = f" (and {len(laid_out.problems) - 5} more)" if len(laid_out.problems) > 5 else ""
+        message = f"the {audience.name} PDF fails its own layout check: {said}{more}"
+        if not audience.config.allow_layout_problems:
+            raise LayoutError(
+                f"{message}: shorten or split what stands there, or set "
+                "allow_layout_problems: true in the audience's audience.yaml to ship it anyway"
+            )
+        warnings = (*warnings, message)
     return Rendered(laid_out.pdf, warnings, laid_out.pages, laid_out.sections)
 
 

@@ -185,10 +185,19 @@ def css_content(template: str, values: dict[str, str]) -> Markup:
     return Markup(" ".join(tokens))
 
 
+WEB_FONTS = "/* briefgen: the web fonts */"
+
+
 def render_html(doc: Document, audience: Audience, medium: Medium) -> str:
-    """One audience's document as HTML, through the audience's templates."""
+    """One audience's document as HTML, through the audience's templates. A web page gets
+    the PDF's typefaces, cut down to its characters, inline where the layout asks."""
     env = make_environment(audience)
-    return _render(env, ENTRY_TEMPLATE, template_context(doc, audience, medium))
+    html = _render(env, ENTRY_TEMPLATE, template_context(doc, audience, medium))
+    if medium == "web" and WEB_FONTS in html:
+        from .webfonts import font_faces
+
+        html = html.replace(WEB_FONTS, font_faces(visible_text(html)), 1)
+    return html
 
 
 def template_context(doc: Document, audience: Audience, medium: Medium) -> dict[str, Any]:
@@ -215,6 +224,7 @@ def template_context(doc: Document, audience: Audience, medium: Medium) -> dict[
         "page_number": page_number,
         "fonts_url": (builtin_templates() / "_common" / "fonts").resolve().as_uri() + "/",
         "fonts": font_stacks(i18n.locale),
+        "web_fonts": Markup(WEB_FONTS),
         "timeline": lambda timeline: timeline_svg(list(timeline.items), i18n),
         "date_column": lambda items: date_column([item.date_label or "" for item in items]),
         "i18n": i18n,

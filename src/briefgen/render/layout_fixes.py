@@ -1,4 +1,4 @@
-"""Two narrow changes to WeasyPrint's footnote layout, applied once before any PDF is made.
+"""Narrow changes to WeasyPrint's footnotes, applied once before any PDF is made.
 
 1. **Placed notes keep their page.** When the first line of a paragraph does
    not fit at the foot of a page, WeasyPrint moves notes already placed on
@@ -13,8 +13,11 @@
    no max-height, notes as blocks with no vertical margins), each note is laid
    out once a page and the heights are added. The PDF is byte-for-byte the
    same (tested); in any other case WeasyPrint's own code runs.
+3. **Notes tagged as notes.** WeasyPrint tags a footnote as the element it was
+   made from, a /Span; PDF/UA wants a /Note with an /ID, which a screen reader
+   announces as a note (its call already links to it).
 
-Both patches check what they replace. If a WeasyPrint release changes that
+Each patch checks what it replaces. If a WeasyPrint release changes that
 code, the patch is left out (see `APPLIED`), and `pdf.py`'s check of every
 note's page still guarantees the result, at the cost of more layout passes.
 """
@@ -25,7 +28,7 @@ import inspect
 from math import inf
 from typing import Any
 
-FIXES = ("placed-notes-keep-their-page", "note-area-height-by-sum")
+FIXES = ("placed-notes-keep-their-page", "note-area-height-by-sum", "notes-tagged-as-notes")
 APPLIED: set[str] = set()
 # What each applied fix replaced, (owner, attribute, original), so tests can compare.
 ORIGINALS: dict[str, tuple[Any, str, Any]] = {}
@@ -43,6 +46,8 @@ def apply() -> set[str]:
             APPLIED.add("placed-notes-keep-their-page")
         if _sum_note_heights():
             APPLIED.add("note-area-height-by-sum")
+        if _tag_notes():
+            APPLIED.add("notes-tagged-as-notes")
     return APPLIED
 
 
@@ -164,3 +169,40 @@ def _note_height(context: Any, area: Any, note: Any) -> tuple[float, float]:
         cache[key] = (note, laid.height, laid.margin_height() - laid.height)
     _, height, overhead = cache[key]
     return height, overhead
+
+
+def _tag_notes() -> bool:
+    """Wrap the tag tree's builder: the element made for a footnote becomes a /Note."""
+    import pydyf
+    from weasyprint.pdf import tags
+
+    original: Any = getattr(tags, "_build_box_tree", None)
+    if original is None or not inspect.isgeneratorfunction(original):
+        return False
+    parameters = list(inspect.signature(original).parameters)
+    if parameters[:2] != ["box", "parent"]:
+        return False
+
+    areas: list[set[int]] = []  # the notes of each footnote area being tagged
+
+    def build_box_tree(box: Any, parent: Any, *args: Any) -> Any:
+        note = bool(areas) and id(box) in areas[-1]
+        area = type(box).__name__ == "FootnoteAreaBox"
+        if area:
+            areas.append({id(child) for child in box.children})
+        try:
+            for element in original(box, parent, *args):
+                if note and element.get("S") in ("/Span", "/NonStruct", "/P", "/Div"):
+                    pdf = args[0]  # numbered per document, so the same input gives the same bytes
+                    number = getattr(pdf, "_briefgen_notes", 0) + 1
+                    pdf._briefgen_notes = number
+                    element["S"] = "/Note"
+                    element["ID"] = pydyf.String(f"note-{number}")
+                yield element
+        finally:
+            if area:
+                areas.pop()
+
+    ORIGINALS["notes-tagged-as-notes"] = (tags, "_build_box_tree", original)
+    tags._build_box_tree = build_box_tree
+    return True

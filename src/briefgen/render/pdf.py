@@ -14,6 +14,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from ..errors import TemplateError
 from . import layout_fixes
 from .assets import Refused, asset_path
+from .pdf_check import layout_problems, over_notes
 
 layout_fixes.apply()
 
@@ -59,6 +60,8 @@ class LaidOut:
     pages: int = 0
     # The height each section takes, in pages, in reading order: for a page budget.
     sections: tuple[tuple[str, float], ...] = ()
+    # What the check of its own layout found (see pdf_check): overlaps, clipped text.
+    problems: list[str] = field(default_factory=list)
 
 
 class _EngineWarnings(logging.Handler):
@@ -92,11 +95,12 @@ def render_pdf(
     heard = _EngineWarnings()
     logger.addHandler(heard)
     try:
-        pdf, document = _lay_out(html, base_dir, roots)
+        pdf, document, problems = _lay_out(html, base_dir, roots)
     finally:
         logger.removeHandler(heard)
     space = section_space(document, sections)
-    return LaidOut(pdf, layout_fixes.missing_warnings(), heard.messages, len(document.pages), space)
+    fixes = layout_fixes.missing_warnings()
+    return LaidOut(pdf, fixes, heard.messages, len(document.pages), space, problems)
 
 
 def section_space(document: Any, sections: Sequence[str]) -> tuple[tuple[str, float], ...]:
@@ -111,7 +115,7 @@ def section_space(document: Any, sections: Sequence[str]) -> tuple[tuple[str, fl
     return tuple(space.items())
 
 
-def _lay_out(html: str, base_dir: Path, roots: Sequence[Path]) -> tuple[bytes, Any]:
+def _lay_out(html: str, base_dir: Path, roots: Sequence[Path]) -> tuple[bytes, Any, list[str]]:
     source = weasyprint.HTML(
         string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=ConfinedFetcher(roots)
     )
@@ -123,9 +127,11 @@ def _lay_out(html: str, base_dir: Path, roots: Sequence[Path]) -> tuple[bytes, A
             root = source.etree_element
             pushed = [push_to_next_page(root, note) for note in stray_notes_by_page(document)]
             pushed += [break_before(block) for block in stranded_headings(document, root)]
+            pushed += [push_block(root, e) for e in over_notes(document)]
             if not any(pushed):
                 break
             document = source.render(**OPTIONS)
+        problems = layout_problems(document)
         stray, placed = first_stray_note(document)
         if stray is not None and not placed:  # a note that would be lost: never ship that
             raise TemplateError(
@@ -136,7 +142,7 @@ def _lay_out(html: str, base_dir: Path, roots: Sequence[Path]) -> tuple[bytes, A
     except FatalURLFetchingError as exc:
         raise TemplateError(str(exc)) from None
     assert isinstance(pdf, bytes)
-    return pdf, document
+    return pdf, document, problems
 
 
 def first_stray_note(document: Any) -> tuple[Any | None, bool]:
@@ -234,6 +240,13 @@ def break_before(block: Any) -> bool:
         return False
     block.set("style", f"{block.get('style') or ''}; break-before: page".lstrip("; "))
     return True
+
+
+def push_block(root: Any, element: Any) -> bool:
+    """Start the block that is or holds `element` on a new page; False if it already does."""
+    if element.tag in BLOCKS:
+        return break_before(element)
+    return push_to_next_page(root, element)
 
 
 def push_to_next_page(root: Any, note: Any) -> bool:

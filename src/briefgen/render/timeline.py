@@ -24,7 +24,9 @@ from .fonts import font_stacks
 WIDTH = 680
 MARGIN = 16
 AXIS_GAP = 26  # space under the axis for the year labels
-LANE_HEIGHT = 40
+LANE_HEIGHT = 40  # a lane holds the date and two lines of title; more lines, more height
+LINE_HEIGHT = 12
+MAX_LINES = 3
 CHAR_WIDTH = 5.6  # average advance of the 10 px label font, enough to keep labels apart
 LABEL_CHARS = 26  # a line of a label, in narrow characters; a CJK character counts two
 # Presentation attributes rather than CSS classes: WeasyPrint does not apply
@@ -65,10 +67,11 @@ def timeline_svg(milestones: list[Milestone], i18n: I18n) -> Markup:
     if i18n.direction == "rtl":
         labels = [_mirrored(label) for label in labels]
     lanes = max(label.lane for label in labels) + 1
-    axis_y = MARGIN + lanes * LANE_HEIGHT
+    lane = lane_height(labels)
+    axis_y = MARGIN + lanes * lane
     height = axis_y + AXIS_GAP
     lines = [_axis(first, last, span, axis_y, i18n)]
-    lines += [_stem(label, axis_y) for label in labels]
+    lines += [_stem(label, axis_y, lane) for label in labels]
     summary = "; ".join(f"{i18n.date(m.date)}: {smart_quotes(m.title, i18n)}" for m in milestones)
     title = i18n.pgettext(
         "timeline-title",
@@ -81,7 +84,8 @@ def timeline_svg(milestones: list[Milestone], i18n: I18n) -> Markup:
         'style="padding-top: {ratio:.2f}%">'
         '<svg class="timeline-lines" xmlns="http://www.w3.org/2000/svg" aria-hidden="true" '
         'font-family="{family}" font-size="10" viewBox="0 0 {w} {h}" width="{w}" height="{h}">'
-        "{lines}</svg>{labels}</div>"
+        # The PDF tags the drawing as a figure, described by its <title> (PDF/UA 7.3).
+        "<title>{title}. {d}</title>{lines}</svg>{labels}</div>"
     ).format(
         title=title,
         d=summary,
@@ -90,7 +94,7 @@ def timeline_svg(milestones: list[Milestone], i18n: I18n) -> Markup:
         w=WIDTH,
         h=height,
         lines=Markup("").join(lines),
-        labels=Markup("").join(_label(label, axis_y, height) for label in labels),
+        labels=Markup("").join(_label(label, axis_y, height, lane) for label in labels),
     )
 
 
@@ -103,7 +107,8 @@ def _lines(title: str) -> tuple[str, ...]:
     """A title in at most two lines of LABEL_CHARS narrow characters."""
     wide = sum(unicodedata.east_asian_width(c) in "WF" for c in title)
     chars = LABEL_CHARS if wide * 2 < len(title) else LABEL_CHARS // 2
-    return tuple(textwrap.wrap(title, chars, max_lines=2, placeholder="…"))
+    # Three lines: a title of up to three lines of a label is shown whole.
+    return tuple(textwrap.wrap(title, chars, max_lines=MAX_LINES, placeholder="…"))
 
 
 def _place(points: list[tuple[float, Milestone]], i18n: I18n) -> list[Label]:
@@ -159,21 +164,27 @@ def _axis(first: int, last: int, span: int, y: float, i18n: I18n) -> Markup:
     ).format(a=MARGIN, b=WIDTH - MARGIN, y=y, c=INK) + Markup("").join(ticks)
 
 
-def _top(label: Label, axis_y: float) -> float:
-    return axis_y - (label.lane + 1) * LANE_HEIGHT + 8
+def lane_height(labels: list[Label]) -> float:
+    """Room for the date and the longest title of any label."""
+    most = max((len(label.lines) for label in labels), default=2)
+    return LANE_HEIGHT + max(most - 2, 0) * LINE_HEIGHT
 
 
-def _stem(label: Label, axis_y: float) -> Markup:
+def _top(label: Label, axis_y: float, lane: float) -> float:
+    return axis_y - (label.lane + 1) * lane + 8
+
+
+def _stem(label: Label, axis_y: float, lane: float) -> Markup:
     return Markup(
         '<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{axis}" stroke="{rule}"/>'
         '<circle cx="{x:.1f}" cy="{axis}" r="3.5" fill="{accent}"/>'
-    ).format(x=label.x, top=_top(label, axis_y) - 9, axis=axis_y, rule=RULE, accent=ACCENT)
+    ).format(x=label.x, top=_top(label, axis_y, lane) - 9, axis=axis_y, rule=RULE, accent=ACCENT)
 
 
-def _label(label: Label, axis_y: float, height: float) -> Markup:
+def _label(label: Label, axis_y: float, height: float, lane: float) -> Markup:
     """The date and title, in HTML over the lines, on a white backing so that a stem
     passing behind stays legible. Placed in percentages of the figure, which scales."""
-    top = (_top(label, axis_y) - 9) / height * 100
+    top = (_top(label, axis_y, lane) - 9) / height * 100
     if label.anchor == "start":
         side = f"left: {(label.x + 2) / WIDTH * 100:.2f}%"
     else:

@@ -140,9 +140,9 @@ class Writer:
         props.keywords = head.marking.label
         props.category = self.kicker
         props.comments = ""
-        props.identifier = ""
-        props.content_status = ""
-        props.version = ""
+        props.identifier = head.reference
+        props.content_status = {True: "Draft", False: "Final"}[head.draft] if head.draft else ""
+        props.version = head.version
         props.created = props.modified = moment
         props.last_printed = moment
         props.revision = 1
@@ -166,6 +166,10 @@ class Writer:
             self._direction(paragraph)
         title = section.header.add_paragraph(style="Header")
         title.add_run(_plain(self.doc.header.running_title))
+        registry = [self.doc.header.reference]
+        registry.append(self.i18n.pgettext("draft", "DRAFT") if self.doc.header.draft else "")
+        if any(registry):
+            title.add_run("\t" + " · ".join(r for r in registry if r)).bold = True
         self._direction(title)
         page = section.footer.add_paragraph(style="Footer")
         page.alignment = WD_ALIGN_PARAGRAPH.LEFT if self.rtl else WD_ALIGN_PARAGRAPH.RIGHT
@@ -190,7 +194,30 @@ class Writer:
             byline += " · " + self._join(head.authors)
         self._paragraph(byline + " · " + head.marking.label)
         if head.portion_key:
-            self._paragraph(head.portion_key).runs[0].italic = True
+            self._paragraph(head.portion_key).runs[0].italic = not self.rtl or None
+        self._registry()
+
+    def _registry(self) -> None:
+        """Reference, version, who drafted and cleared the note, its distribution."""
+        head = self.doc.header
+        rows = [
+            (
+                self.i18n.pgettext("reference", "Reference"),
+                [head.reference] if head.reference else [],
+            ),
+            (self.i18n.pgettext("version", "Version"), [head.version] if head.version else []),
+            (self.i18n.pgettext("drafted-by", "Drafted by"), list(head.drafted_by)),
+            (self.i18n.pgettext("cleared-by", "Cleared by"), list(head.cleared_by)),
+            (self.i18n.pgettext("distribution", "Distribution"), list(head.distribution)),
+        ]
+        if head.draft:
+            self._paragraph(self.i18n.pgettext("draft", "DRAFT")).runs[0].bold = True
+        for label, values in rows:
+            if values:
+                paragraph = self.package.add_paragraph()
+                paragraph.add_run(label + " ").bold = True
+                paragraph.add_run(self._join(tuple(values)))
+                self._direction(paragraph)
 
     def _contents(self) -> None:
         """A Contents field, filled with the sections as they stand (Word updates the
@@ -204,7 +231,12 @@ class Writer:
     def _section(self, section: Section) -> None:
         self._heading(self._numbered(section), 1)
         if section.strength:
-            self._paragraph(section.strength).runs[0].italic = True
+            self._paragraph(section.strength).runs[0].italic = not self.rtl or None
+        if section.purpose:
+            paragraph = self.package.add_paragraph()
+            paragraph.add_run(self.i18n.pgettext("purpose", "Purpose:") + " ").bold = True
+            self._text(paragraph, section.purpose)
+            self._direction(paragraph)
         for statement in section.statements:
             paragraph = self._paragraph("", "List Number")
             self._statement(paragraph, statement)

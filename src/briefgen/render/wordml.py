@@ -198,9 +198,44 @@ def set_language(document: Any, lang: str, rtl: bool, east_asian: bool) -> None:
     other = f' w:{script}="{lang}"' if script else ""
     latin = LATIN_DEFAULT if script else lang
     r_pr.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="{latin}"{other}/>'))
+    fonts = SCRIPT_FONTS.get(lang.split("-")[0])
+    if fonts is not None:  # the PDF's font for the script, where Word looks for it
+        attribute, name = fonts
+        r_fonts = r_pr.find(qn("w:rFonts"))
+        if r_fonts is None:
+            r_fonts = parse_xml(f"<w:rFonts {nsdecls('w')}/>")
+            r_pr.insert(0, r_fonts)
+        r_fonts.set(qn(f"w:{attribute}"), name)
     if rtl:
         p_pr = _child(_child(defaults, "w:pPrDefault"), "w:pPr")
-        p_pr.append(parse_xml(f"<w:bidi {nsdecls('w')}/>"))
+        if p_pr.find(qn("w:bidi")) is None:
+            p_pr.insert_element_before(parse_xml(f"<w:bidi {nsdecls('w')}/>"), *_AFTER_BIDI)
+        _no_italic(document)
+
+
+# The fonts the PDF sets each script in (render/fonts.py), as Word names them: the
+# complex-script font for Arabic and Hebrew, the East Asian one for CJK.
+SCRIPT_FONTS = {
+    "ar": ("cs", "Noto Naskh Arabic"),
+    "fa": ("cs", "Noto Naskh Arabic"),
+    "ur": ("cs", "Noto Naskh Arabic"),
+    "he": ("cs", "Noto Serif Hebrew"),
+    "ja": ("eastAsia", "Noto Serif CJK JP"),
+    "zh": ("eastAsia", "Noto Serif CJK SC"),
+    "ko": ("eastAsia", "Noto Serif CJK KR"),
+}
+
+
+def _no_italic(document: Any) -> None:
+    """Arabic and Hebrew have no italic: a style's italic would be slanted by the
+    application, as a synthetic oblique. Taken out of every style."""
+    for style in document.styles.element.findall(qn("w:style")):
+        r_pr = style.find(qn("w:rPr"))
+        if r_pr is None:
+            continue
+        for tag in ("w:i", "w:iCs"):
+            for element in r_pr.findall(qn(tag)):
+                r_pr.remove(element)
 
 
 def _child(parent: Any, tag: str) -> Any:
