@@ -52,11 +52,9 @@ def fresh_citation_caches() -> Iterator[None]:
     """Notes and styles formatted anew in the test, and forgotten after it."""
     from briefgen.document import csl
 
-    for cache in (csl.note_reference, csl.citeproc_style):
-        cache.cache_clear()
+    csl.forget_formatted()
     yield
-    for cache in (csl.note_reference, csl.citeproc_style):
-        cache.cache_clear()
+    csl.forget_formatted()
 
 
 @pytest.fixture

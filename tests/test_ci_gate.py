@@ -21,6 +21,7 @@ RESTRICTED = (
     "CANARYRESTRICTEDJUDGMENT is for ministers only, as is the CRX.\n    marking: RESTRICTED"
 )
 LOWERED = "CANARYRESTRICTEDJUDGMENT is for ministers only, as is the CRX.\n    marking: PUBLIC"
+INSTALL = "git+https://git.example.org/tools/briefgen.git@v0.1.0"
 REWORDED = ("The public judgment stands in every output.", "The public judgment stands in each.")
 
 
@@ -44,7 +45,7 @@ def pull_request(tmp_path: Path) -> Callable[[tuple[str, str]], Path]:
         shutil.copytree(FIXTURES / "canary", repo / "content")
         git(repo, "init", "-q", "-b", "main")
         result = CliRunner().invoke(
-            app, ["ci", "init", str(repo / "content"), "--install", "briefgen"]
+            app, ["ci", "init", str(repo / "content"), "--install", INSTALL]
         )
         assert result.exit_code == 0, result.output
         git(repo, "add", "-A")

@@ -120,8 +120,7 @@ def test_sample_notes_equal_citeproc_pys_own(
     for owner, attribute, original in citeproc_fixes.ORIGINALS["macro-lookup"]:
         monkeypatch.setattr(owner, attribute, original)
     monkeypatch.setattr(csl, "cited_before", csl.render)
-    csl.note_reference.cache_clear()
-    csl.citeproc_style.cache_clear()
+    csl.forget_formatted()
     assert all_notes() == ours
     shorter = sum(len(ours[i + 1]) < len(ours[i]) for i in range(0, len(ours), 2))
     assert shorter >= 3  # most sources have a short form distinct from the full one
@@ -181,7 +180,7 @@ def test_works_without_an_author_sort_by_title_and_print_it_once(
     for fix in ("substituted-variables", "sort-keys-plain-text"):
         for owner, attribute, original in citeproc_fixes.ORIGINALS[fix]:
             monkeypatch.setattr(owner, attribute, original)
-    csl.citeproc_style.cache_clear()
+    csl.forget_formatted()
     theirs = apa_reference_list()
     assert theirs[0].startswith("Japan Enhances Security Ties with NATO. (n.d.). Japan Enhances")
     assert theirs[-1] == ours[-1] + " NATO."  # the publisher again, after the author
@@ -194,5 +193,5 @@ def test_ibid_at_the_same_page_against_unpatched(
     assert re.sub(r"<[^>]+>", "", notes_of(content)[1]) == "ibid."
     for owner, attribute, original in citeproc_fixes.ORIGINALS["locator-equality"]:
         monkeypatch.setattr(owner, attribute, original)
-    csl.note_reference.cache_clear()
+    csl.forget_formatted()
     assert re.sub(r"<[^>]+>", "", notes_of(content)[1]) == "ibid 12."  # citeproc-py's own

@@ -203,6 +203,7 @@ def test_failed_build_leaves_earlier_outputs_untouched(
     assert {p.name for p in before} == {
         "brief.pdf",
         "brief.html",
+        "index.html",
         ".briefgen-manifest.json",
         ".briefgen.lock",
     }

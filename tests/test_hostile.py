@@ -534,7 +534,7 @@ def test_ci_init_never_writes_through_a_link(link: str, tmp_path: Path, runner: 
     (repo / link).parent.mkdir(parents=True, exist_ok=True)
     (repo / link).symlink_to(victim if link == ".github" else victim / "briefs.yml")
     done = runner.invoke(
-        app, ["ci", "init", str(repo / "content"), "--install", "briefgen==9", "--force"]
+        app, ["ci", "init", str(repo / "content"), "--install", "./briefgen.whl", "--force"]
     )
     assert done.exit_code == 2 and "symbolic link" in done.output, done.output
     assert (victim / "briefs.yml").read_text() == "KEEP"

@@ -3,8 +3,10 @@ in the brief's language, every script drawn, Arabic set right to left."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -269,3 +271,50 @@ def test_every_catalogue_translates_every_label() -> None:
     assert ("contents", "Contents") in found and len(found) > 60
     for path in catalogues.po_files():
         assert not catalogues.missing(catalogues.merged(path, pot)), path
+
+
+def check_with_fonts(content: Path, font_dirs: list[str], tmp_path: Path) -> str:
+    """`briefgen check` on a machine whose only fonts are those in `font_dirs`."""
+    conf = tmp_path / "fonts.conf"
+    dirs = "".join(f"<dir>{d}</dir>" for d in font_dirs)
+    conf.write_text(
+        f'<?xml version="1.0"?><fontconfig>{dirs}<cachedir>{tmp_path / "fc"}</cachedir>'
+        "</fontconfig>\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "briefgen", "check", str(content)],
+        env={**os.environ, "FONTCONFIG_FILE": str(conf)},
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout
+
+
+DEJAVU = "/usr/share/fonts/truetype/dejavu"
+
+
+@pytest.mark.skipif(not Path(DEJAVU).is_dir(), reason="needs fonts-dejavu-core")
+def test_a_machine_without_cjk_fonts_gets_one_warning_naming_the_package(
+    tmp_path: Path,
+) -> None:
+    found = check_with_fonts(FIXTURES / "languages" / "ja", [DEJAVU], tmp_path)
+    warnings = [line for line in found.splitlines() if "missing-glyph" in line]
+    assert len(warnings) == 1, found  # every audience, every character: one warning
+    assert "install fonts-noto-cjk (Debian)" in warnings[0]
+    assert " more, in " in warnings[0] and "the title (brief.yaml)" in warnings[0]
+
+
+@pytest.mark.skipif(not Path(DEJAVU).is_dir(), reason="needs fonts-dejavu-core")
+def test_arabic_set_in_a_fallback_font_is_said(tmp_path: Path) -> None:
+    """DejaVu Sans draws Arabic, so no box would show; but the brief is meant to be set
+    in Noto Naskh Arabic, and a PDF in DejaVu Sans is not what its reader should get."""
+    found = check_with_fonts(FIXTURES / "languages" / "ar", [DEJAVU], tmp_path)
+    warnings = [line for line in found.splitlines() if "fallback-font" in line]
+    assert len(warnings) == 1, found
+    assert "Noto Naskh Arabic and Noto Sans Arabic not on this machine" in warnings[0]
+    assert "install fonts-noto-core (Debian)" in warnings[0]
+    noto = check_with_fonts(
+        FIXTURES / "languages" / "ar", [DEJAVU, "/usr/share/fonts/truetype/noto"], tmp_path
+    )
+    assert "fallback-font" not in noto and "missing-glyph" not in noto

@@ -226,8 +226,7 @@ def unpatched(monkeypatch: pytest.MonkeyPatch, *fixes: str) -> None:
     for name in fixes:
         for owner, attribute, original in citeproc_fixes.ORIGINALS[name]:
             monkeypatch.setattr(owner, attribute, original)
-    csl.note_reference.cache_clear()
-    csl.citeproc_style.cache_clear()
+    csl.forget_formatted()
 
 
 @pytest.mark.parametrize("style", list(EXPECTED))

@@ -31,9 +31,9 @@ def test_pull_requests_are_checked_diffed_and_built_brief_by_brief() -> None:
     gate = "\n".join(s.get("run", "") for s in workflow["jobs"]["clearance"]["steps"])
     assert "briefgen diff" in gate and "$GITHUB_STEP_SUMMARY" in gate
     plan = "\n".join(s.get("run", "") for s in workflow["jobs"]["plan"]["steps"])
-    assert 'briefgen changed "$BRIEFS" --since "$since" --json' in plan
+    assert 'briefgen changed "$BRIEFS" --since "$since" --json --max-jobs "$MAX_JOBS"' in plan
     build = "\n".join(s.get("run", "") for s in workflow["jobs"]["build"]["steps"])
-    assert 'briefgen build "$FOLDER" --out "build/$BRIEF" --strict' in build
+    assert 'briefgen build "$BRIEFS" --briefs-from - --out build --strict' in build
 
 
 def test_a_scheduled_job_tries_the_newest_patched_libraries() -> None:

@@ -133,6 +133,14 @@ def build(
     ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Name every output.")] = False,
     brief: BriefNames = None,
+    briefs_from: Annotated[
+        str | None,
+        typer.Option(
+            "--briefs-from",
+            help="In a project, only the briefs named in this file, one per line "
+            "('-': standard input), as `briefgen changed` lists them.",
+        ),
+    ] = None,
 ) -> None:
     """Build every audience (or those named) to OUT/<audience>/brief.pdf, .html, .docx.
 
@@ -143,6 +151,8 @@ def build(
     from .pipeline import build as run_build
     from .pipeline.progress import BuildDisplay
 
+    if briefs_from is not None:
+        brief = [*(brief or []), *_run(lambda: _names_from(briefs_from))]
     with BuildDisplay(quiet=quiet, verbose=verbose) as display:
         result = _run(
             lambda: run_build(
@@ -166,6 +176,21 @@ def build(
         typer.echo(
             f"built {len(result.written)}, skipped {len(result.skipped)}, in {result.seconds:.1f} s"
         )
+
+
+def _names_from(source: str) -> list[str]:
+    """Brief names, one per line, from a file or standard input; none is an error, so
+    that an empty list never quietly means every brief."""
+    from .errors import UsageError
+
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"--briefs-from: cannot read '{source}': {exc}") from None
+    names = [line.strip() for line in text.splitlines() if line.strip()]
+    if not names:
+        raise UsageError(f"--briefs-from: '{source}' names no brief")
+    return names
 
 
 @app.command(short_help="Validate, verify quotes and lint, without building.")
@@ -245,17 +270,38 @@ def changed(
             "--format", "-f", help="text (names), json (matrix), gitlab (child pipeline)."
         ),
     ] = ChangedFormat.text,
+    max_jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--max-jobs",
+            min=1,
+            help="Group the briefs into at most this many jobs (default: 256 for json, "
+            "200 for gitlab).",
+        ),
+    ] = None,
 ) -> None:
     """List the briefs whose folder, shared templates, source library or CI files changed
-    since a revision: one line each, a GitHub Actions matrix of {brief, folder, slug}, or
-    a GitLab child pipeline with one job per brief."""
-    from .review.changed import changed_briefs, gitlab_pipeline, matrix_json
+    since a revision: one line each, a GitHub Actions matrix, or a GitLab child pipeline.
+    The jobs of a matrix or pipeline each build a group of briefs of about the same
+    size, never more jobs than the CI runs from one matrix."""
+    from .project import is_brief
+    from .review.changed import (
+        MAX_JOBS,
+        changed_briefs,
+        gitlab_pipeline,
+        matrix_json,
+        shards,
+        target_in_repository,
+    )
 
     briefs = _run(lambda: changed_briefs(content_dir, since))
     if json_out or format is ChangedFormat.json:
-        typer.echo(matrix_json(briefs))
+        groups = _run(lambda: shards(briefs, max_jobs or MAX_JOBS["github"]))
+        typer.echo(matrix_json(groups))
     elif format is ChangedFormat.gitlab:
-        typer.echo(gitlab_pipeline(briefs), nl=False)
+        groups = _run(lambda: shards(briefs, max_jobs or MAX_JOBS["gitlab"]))
+        target = target_in_repository(content_dir)
+        typer.echo(gitlab_pipeline(target, groups, is_brief(content_dir)), nl=False)
     else:
         for brief in briefs:
             typer.echo(brief.name)
@@ -267,46 +313,88 @@ ci_app = typer.Typer(
 app.add_typer(ci_app, name="ci")
 
 
+InstallSpec = Annotated[
+    str | None,
+    typer.Option(
+        "--install",
+        help="What the CI jobs pip-install: a git URL, a wheel in the repository, or "
+        "'--index-url URL briefgen==X' (default: where this briefgen was installed from).",
+    ),
+]
+
+
 @ci_app.command("init", short_help="Write the GitHub Actions workflow and GitLab pipeline.")
 def ci_init(
     content_dir: BriefsDir = Path("."),
-    install: Annotated[
-        str | None,
-        typer.Option(help="What the jobs pip-install (default: this version of briefgen)."),
-    ] = None,
+    install: InstallSpec = None,
     force: Annotated[bool, typer.Option("--force", help="Replace files that exist.")] = False,
 ) -> None:
     """Write .github/workflows/briefs.yml and .gitlab-ci.yml at the top of the repository:
-    check and diff on every pull request, one build job per changed brief, and the public
-    index published from main. RESTRICTED and INTERNAL outputs go to artifacts kept
-    7 days, never to Pages."""
+    check and diff on every pull request, the changed briefs built in at most 256 jobs,
+    and the public index published from main. RESTRICTED and INTERNAL outputs go to
+    artifacts kept 7 days, never to Pages.
+
+    The jobs install briefgen from where this one came (a git URL and commit, as pip
+    recorded it) or from --install; with neither, nothing is written (exit 2)."""
     from .tools.ci_files import write_ci
 
-    written, kept = _run(lambda: write_ci(content_dir, install=install, force=force))
-    for path in written:
+    _show_ci(_run(lambda: write_ci(content_dir, install=install, force=force)))
+
+
+@ci_app.command("fonts", short_help="The Debian font packages the briefs need.")
+def ci_fonts(content_dir: BriefsDir = Path(".")) -> None:
+    """Print the Debian packages of the fonts the briefs' languages and text need
+    (fonts-noto-cjk, fonts-noto-core, …) on one line, for `apt-get install`: the
+    shipped fonts draw Latin, Greek and Cyrillic only."""
+    from .tools.ci_files import font_packages
+
+    typer.echo(" ".join(_run(lambda: font_packages(content_dir))))
+
+
+@ci_app.command("coverage", short_help="Fail if a brief of the repository is not covered.")
+def ci_coverage(content_dir: BriefsDir = Path(".")) -> None:
+    """Exit 1, naming them, when the repository holds briefs that checking and building
+    this folder would never reach (a brief added beside the one CI names)."""
+    from .tools.ci_files import uncovered_briefs
+
+    uncovered = _run(lambda: uncovered_briefs(content_dir))
+    for folder in uncovered:
+        typer.echo(
+            f"error: '{display_path(folder)}' is a brief that CI never checks or builds: "
+            f"BRIEFS names '{display_path(content_dir)}'; name a folder holding every brief",
+            err=True,
+        )
+    if uncovered:
+        raise typer.Exit(1)
+
+
+def _show_ci(outcome: Any) -> None:
+    for path in outcome.written:
         typer.echo(f"wrote {display_path(path)}")
-    for path in kept:
-        typer.echo(f"kept {display_path(path)}, which exists (--force replaces it)")
+    for path in outcome.kept:
+        typer.echo(
+            f"kept {display_path(path)}, which exists ('briefgen ci init --force' replaces it)"
+        )
+    for note in outcome.notes:
+        typer.echo(f"note: {note}", err=True)
 
 
 @app.command()
-def new(folder: Annotated[Path, typer.Argument(help="A new or empty folder.")]) -> None:
-    """Write an example brief folder that checks and builds as it is, and the CI files
-    that check and build it (in the repository holding it, or in the folder itself)."""
+def new(
+    folder: Annotated[Path, typer.Argument(help="A new or empty folder.")],
+    install: InstallSpec = None,
+) -> None:
+    """Write an example brief folder that checks and builds as it is, and make the CI
+    files check and build it: written for its project (or itself) when there are none,
+    or widened to cover it beside the briefs they already build."""
     from .review.git import repository_root
-    from .tools.ci_files import write_ci
+    from .tools.ci_files import cover_new_brief
     from .tools.new import create_brief
 
     for path in _run(lambda: create_brief(folder)):
         typer.echo(f"wrote {display_path(path)}")
     root = repository_root(folder) or folder
-    written, kept = _run(lambda: write_ci(folder, root=root))
-    for path in written:
-        typer.echo(f"wrote {display_path(path)}")
-    for path in kept:
-        typer.echo(
-            f"kept {display_path(path)}, which exists ('briefgen ci init --force' replaces it)"
-        )
+    _show_ci(_run(lambda: cover_new_brief(folder, root, install)))
     typer.echo(
         f"next: briefgen check {display_path(folder)} && briefgen build {display_path(folder)}"
     )

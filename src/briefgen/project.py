@@ -69,7 +69,7 @@ def open_project(folder: Path, out_dir: Path | None = None) -> Project | None:
         return None
     if (folder / PROJECT_FILE).is_file():
         return _read_project(folder)
-    briefs = tuple(_found_briefs(folder, out_dir))
+    briefs = tuple(found_briefs(folder, out_dir))
     if not briefs:
         raise UsageError(
             f"no brief at '{folder}': name a folder holding brief.yaml, a folder of such "
@@ -105,7 +105,7 @@ def shared_templates(brief_folder: Path) -> Path | None:
     return None if root is None else root / "templates"
 
 
-def _found_briefs(root: Path, out_dir: Path | None) -> list[BriefRef]:
+def found_briefs(root: Path, out_dir: Path | None) -> list[BriefRef]:
     """Every folder under root holding brief.yaml, in name order. A brief's own subfolders
     are not searched, nor hidden folders, nor the output folder."""
     skip = out_dir.resolve() if out_dir is not None else None
@@ -217,7 +217,7 @@ def _listed_briefs(
     root: Path, listed: Any, doc: Any, problems: list[Problem]
 ) -> tuple[BriefRef, ...]:
     if listed is None:
-        return tuple(_found_briefs(root, None))
+        return tuple(found_briefs(root, None))
     if not isinstance(listed, list) or not listed:
         problems.append(doc.problem(("briefs",), "briefs", "'briefs' lists brief folders"))
         return ()

@@ -7,11 +7,12 @@ are documented in the README and are stable: CI configurations depend on them.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ..audiences import Audience
 from ..content.load import Document
@@ -37,6 +38,9 @@ from ..errors import (
 from ..opening import open_brief
 from ..render.fonts import Gap
 from .snapshots import SnapshotError, closest_passage, normalise, snapshot_text
+
+if TYPE_CHECKING:
+    from ..render.html import Medium
 
 # A note tells what was not done (quotes left unverified) and never fails a check.
 Severity = Literal["error", "warning", "note"]
@@ -101,7 +105,36 @@ def check_all(
             raise UsageError(f"--brief: '{target}' is one brief, not a project of briefs")
         return check(target, snapshots, templates)
     refs = [project.brief(name) for name in briefs] if briefs else project.briefs
-    return [f for ref in dict.fromkeys(refs) for f in check(ref.folder, snapshots, templates)]
+    folders = [ref.folder for ref in dict.fromkeys(refs)]
+    workers = min(os.cpu_count() or 1, len(folders) // BRIEFS_PER_WORKER)
+    if workers < 2:
+        return [f for folder in folders for f in check(folder, snapshots, templates)]
+    return _check_in_parallel(folders, snapshots, templates, workers)
+
+
+# Below this many briefs a worker, starting one costs more than it saves.
+BRIEFS_PER_WORKER = 8
+
+
+def _check_in_parallel(
+    folders: list[Path], snapshots: Path | None, templates: Path | None, workers: int
+) -> list[Finding]:
+    """`check` of many briefs in worker processes, as `build` lays out PDFs: findings in
+    the order of the briefs, whatever order they finish in."""
+    from ..pipeline.workers import pool
+
+    tasks = [(folder, snapshots, templates) for folder in folders]
+    checkers = pool(workers, preload="briefgen.check.lints")
+    try:
+        chunk = max(1, len(tasks) // (workers * 4))
+        found = checkers.starmap(check, tasks, chunksize=chunk)
+        checkers.close()
+    except BaseException:  # Ctrl-C or an error: the other workers' results are not wanted
+        checkers.terminate()
+        raise
+    finally:
+        checkers.join()
+    return [finding for findings in found for finding in findings]
 
 
 def check(
@@ -447,21 +480,28 @@ def invisible_statements(review: Review) -> Iterator[Finding]:
         )
 
 
+# The pages each format is made from: a web page for HTML, a print page for the PDF.
+PAGE_FORMATS: tuple[tuple[Medium, str], ...] = (("web", "html"), ("print", "pdf"))
+
+
 def audience_pages(review: Review) -> Iterator[Finding]:
     """Every audience's pages render, and load nothing they may not: what build checks.
-    Characters of the PDF that no font draws are reported once, at the first audience."""
+    What this machine cannot set in the PDFs is one warning per font package that
+    would mend it, for every audience together."""
     from ..clearance import filter_content
     from ..document import created_date
     from ..document.make import make_document
+    from ..render.fonts import merged
     from ..render.html import check_loads, glyph_gaps_of, render_html
 
-    reported: set[str] = set()
     if not review.renderable:
         return
+    gaps = []
     for audience in review.audiences.values():
         visible_content = filter_content(review.content, audience)
         doc = make_document(visible_content, audience, created_date(review.content))
-        for medium in ("web", "print"):
+        formats = audience.config.formats
+        for medium in [m for m, f in PAGE_FORMATS if f in formats]:
             try:
                 html = render_html(doc, audience, medium)
                 check_loads(html, audience, medium)
@@ -470,17 +510,16 @@ def audience_pages(review: Review) -> Iterator[Finding]:
                 yield Finding("error", Problem(None, None, None, "", message, "invalid-template"))
                 break
             if medium == "print":
-                for gap in glyph_gaps_of(html, visible_content):
-                    if gap.message() not in reported:
-                        reported.add(gap.message())
-                        yield Finding("warning", _gap_problem(review, gap))
+                gaps += glyph_gaps_of(html, visible_content)
+    for gap in merged(gaps):
+        yield Finding("warning", _gap_problem(review, gap))
 
 
 def _gap_problem(review: Review, gap: Gap) -> Problem:
-    place = gap.place
+    place, code = gap.place, "missing-glyph" if gap.kind == "missing" else "fallback-font"
     if place.file is None or place.file not in review.documents:
-        return Problem(None, None, None, "", gap.message(), "missing-glyph")
-    return review.at(place.file, place.loc, gap.message(), "missing-glyph")
+        return Problem(None, None, None, "", gap.message(), code)
+    return review.at(place.file, place.loc, gap.message(), code)
 
 
 def language(review: Review) -> Iterator[Finding]:

@@ -110,18 +110,13 @@ class NoteBook:
     def references(self) -> list[Reference]:
         """The reference list: every source this output cites, formatted and ordered by the
         style (numeric styles in order of first citation)."""
-        from citeproc import Citation as CSLCitation
-        from citeproc import CitationItem
-
         order = [*self._cited, *(s.id for s in self._content.sources if s.id not in self._cited)]
-        sources = [self._content.source(source_id) for source_id in order]
-        entries = csl.bibliography(self._style.path, self._locale, sources, self._lang)
-        for source in sources:
-            entries.register(CSLCitation([CitationItem(source.id)]))
+        sources = tuple(self._content.source(source_id).model_dump_json() for source_id in order)
+        entries = csl.reference_list(str(self._style.path), self._locale, sources, self._lang)
         direction = self._i18n.direction
         return [
             Reference(self._content.source(key), isolated(csl.linked(html), direction))
-            for key, html in csl.reference_entries(entries, self._locale)
+            for key, html in entries
         ]
 
     @property

@@ -345,6 +345,29 @@ def cite_item(citations: Any, key: str, label: str | None, locale: str, plural: 
     return text
 
 
+def forget_formatted() -> None:
+    """Drop every note, reference list and style formatted so far: after a change to how
+    citeproc-py formats (a fix undone in a test), nothing is served from before."""
+    for cache in (note_reference, reference_list, citeproc_style):
+        cache.cache_clear()
+
+
+@functools.lru_cache(maxsize=1024)
+def reference_list(
+    path: str, locale: str, sources_json: tuple[str, ...], language: str
+) -> tuple[tuple[str, str], ...]:
+    """(source id, HTML) of each entry of the reference list of these sources, in the
+    style's order: formatted once a process for each list, as every audience of a
+    brief, and many briefs of a project, list the same sources."""
+    from citeproc import Citation, CitationItem
+
+    sources = [Source.model_validate_json(text) for text in sources_json]
+    entries = bibliography(path, locale, sources, language)
+    for source in sources:
+        entries.register(Citation([CitationItem(source.id)]))
+    return tuple(reference_entries(entries, locale))
+
+
 def reference_entries(citations: Any, locale: str) -> list[tuple[str, str]]:
     """(source id, HTML) of each entry of the reference list, in the style's order."""
     citations.sort()

@@ -9,7 +9,8 @@ in parallel processes.
 A project (see project.py) builds each brief to OUT/<brief>/ with a manifest of
 its own, so each is incremental on its own; the PDFs of every brief with work
 to do share one pool of processes; and each audience gets an index page,
-OUT/<audience>/index.html.
+OUT/<audience>/index.html. A brief built alone gets one too, listing it, so that
+a published folder always has a page to open.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ContentError, Problem, StrictError, UsageError
-from ..project import Project, open_project
+from ..project import BriefRef, Project, open_project
 from .lock import output_lock
 
 # Nothing heavier loads before an up-to-date build has returned: the content's
@@ -108,6 +109,7 @@ def build(
         raise UsageError(f"--templates: no folder at '{templates}'")
     project = open_project(content_dir, out_dir)
     units = build_units(project, content_dir, out_dir, briefs)
+    listed = project or lone(content_dir)  # what the index pages list
     result, pending = BuildResult(), []
     seen: dict[Path, str] = {}  # template folders hashed once for every brief
     for unit in units:
@@ -121,12 +123,18 @@ def build(
                 progress("skipped", target)
         result.add(BuildResult(skipped=unchanged.targets, warnings=unchanged.warnings))
     _fail_if_strict(result.warnings, strict)
-    if pending or (project and _index_stale(project, out_dir)):
+    if pending or _index_stale(listed, out_dir):
         loaded = _load_all(pending)  # a brief with errors stops the build before any folder
         with output_lock(out_dir):
-            result.add(_build(loaded, project, out_dir, force, strict, jobs, progress))
+            result.add(_build(loaded, listed, out_dir, force, strict, jobs, progress))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def lone(content_dir: Path) -> Project:
+    """A brief built alone, as the one brief of its index pages: a site with one brief
+    still has a page at OUT/<audience>/index.html to open."""
+    return Project(content_dir, (BriefRef("", content_dir),))
 
 
 def build_units(
@@ -135,7 +143,8 @@ def build_units(
     """The briefs to build and where each goes: OUT/ for a lone brief, OUT/<brief>/ in a
     project."""
     if project is None:
-        if briefs:
+        # A lone brief's one name is its folder's (what `briefgen changed` lists).
+        if briefs and set(briefs) != {content_dir.absolute().name}:
             raise UsageError(f"--brief: '{content_dir}' is one brief, not a project of briefs")
         return [Unit(None, content_dir, out_dir)]
     refs = [project.brief(name) for name in briefs] if briefs else list(project.briefs)
@@ -194,7 +203,7 @@ def _load(unit: Unit, selection: Selection) -> Loaded:
 
 def _build(
     loaded: list[Loaded],
-    project: Project | None,
+    project: Project,
     out_dir: Path,
     force: bool,
     strict: bool,
@@ -215,10 +224,9 @@ def _build(
     if outputs:
         result.warnings += patch_problems()
     _fail_if_strict(result.warnings, strict)  # before anything is written
-    if project is not None:
-        from .index import index_pages
+    from .index import index_pages
 
-        files.update(index_pages(project, out_dir, files))
+    files.update(index_pages(project, out_dir, files))
     write_outputs(files)
     return result
 
@@ -262,6 +270,7 @@ def _finish(
             Problem(job.target, None, None, "", w, "build-warning")
             for w in outputs[job.target].warnings
         ]
+    warnings += font_problems(brief.todo, outputs)
     outdated = outdated_outputs(content, brief.loaded.found, brief.planned, manifest, unit.out_dir)
     warnings += outdated.stale
     warnings += language_problems(content) + brief.loaded.warnings
@@ -292,6 +301,21 @@ def _finish(
         files.update({job.target: outputs[job.target].data for job in brief.todo})
         files[unit.out_dir / MANIFEST] = manifest_bytes(manifest)
     return warnings
+
+
+def font_problems(todo: list[Job], outputs: dict[Path, Rendered]) -> list[Problem]:
+    """What this machine cannot set in the brief's PDFs: one warning per font package
+    that would mend it, for every audience together, at the first PDF it touches."""
+    from ..render.fonts import merged
+
+    gaps = [(job.target, gap) for job in todo for gap in outputs[job.target].gaps]
+    first: dict[tuple[str, str], Path] = {}
+    for target, gap in gaps:
+        first.setdefault((gap.package, gap.kind), target)
+    return [
+        Problem(first[(gap.package, gap.kind)], None, None, "", gap.message(), "build-warning")
+        for gap in merged(gap for _, gap in gaps)
+    ]
 
 
 def _index_stale(project: Project, out_dir: Path) -> bool:

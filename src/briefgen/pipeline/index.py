@@ -133,9 +133,8 @@ def index_pages(
         for audience, entry in (manifest.get("index") or {}).items():
             if not _intact(entry, brief_out) and written is None:
                 continue
-            links = {
-                fmt: "../" + quote(f"{ref.name}/{path}") for fmt, path in entry["files"].items()
-            }
+            folder = f"{ref.name}/" if ref.name else ""  # a lone brief's outputs: OUT/<audience>/
+            links = {fmt: "../" + quote(folder + path) for fmt, path in entry["files"].items()}
             listed.setdefault(audience, []).append({**entry, "links": links, "brief": ref.name})
     pages: dict[Path, bytes | None] = {
         out_dir / audience / INDEX: render_index(project, audience, entries).encode()

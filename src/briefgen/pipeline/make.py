@@ -15,6 +15,7 @@ from .plan import Job
 
 if TYPE_CHECKING:
     from ..audiences import Audience
+    from ..render.fonts import Gap
 
 Progress = Callable[[str, Path], None]  # ("built" | "skipped", output path)
 
@@ -27,9 +28,13 @@ class Rendered:
     warnings: tuple[str, ...] = ()
     pages: int = 0  # of a PDF
     sections: tuple[tuple[str, float], ...] = ()  # the pages each section of a PDF takes
+    gaps: tuple[Gap, ...] = ()  # what this machine cannot set, told once per brief
 
     def with_warnings(self, more: tuple[str, ...]) -> Rendered:
         return replace(self, warnings=(*self.warnings, *more))
+
+    def with_gaps(self, gaps: tuple[Gap, ...]) -> Rendered:
+        return replace(self, gaps=gaps)
 
 
 def render_all(
@@ -67,12 +72,12 @@ def _render_in_parallel(
         for job in sorted(pdfs, key=lambda j: -len(all_statements(j.content))):
             html = print_html(job)
             pending[job.target] = engine.apply_async(_layout, (html, job.audience))
-            gaps[job.target] = glyph_warnings(html, job)
+            gaps[job.target] = glyph_gaps(html, job)
         for job in pages:
             outputs[job.target] = _done(job, functools.partial(render_job, job), progress)
         for job in pdfs:
             laid_out = _done(job, pending[job.target].get, progress)
-            outputs[job.target] = laid_out.with_warnings(gaps[job.target])
+            outputs[job.target] = laid_out.with_gaps(gaps[job.target])
         engine.close()
     except BaseException:  # Ctrl-C or an error: the other workers' results are not wanted
         engine.terminate()
@@ -94,7 +99,7 @@ def render_job(job: Job) -> Rendered:
 
         return Rendered(render_docx(job.document(), job.audience))
     html = print_html(job)
-    return _layout(html, job.audience).with_warnings(glyph_warnings(html, job))
+    return _layout(html, job.audience).with_gaps(glyph_gaps(html, job))
 
 
 def print_html(job: Job) -> str:
@@ -104,12 +109,12 @@ def print_html(job: Job) -> str:
     return render_html(job.document(), job.audience, "print")
 
 
-def glyph_warnings(html: str, job: Job) -> tuple[str, ...]:
-    """Characters of the PDF that no font on this machine draws: empty boxes, never
-    printed in silence."""
+def glyph_gaps(html: str, job: Job) -> tuple[Gap, ...]:
+    """What of the PDF no font on this machine draws (empty boxes), or only a fallback
+    font does: never printed in silence."""
     from ..render.html import glyph_gaps_of
 
-    return tuple(gap.message() for gap in glyph_gaps_of(html, job.content))
+    return tuple(glyph_gaps_of(html, job.content))
 
 
 def _layout(print_html: str, audience: Audience) -> Rendered:

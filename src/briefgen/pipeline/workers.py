@@ -18,9 +18,9 @@ from .interrupts import held_interrupts
 PARENT_POLL_SECONDS = 0.5
 
 
-def engine_processes() -> Any:
-    """The multiprocessing context: a fork server preloaded with WeasyPrint where the
-    platform has one, else fresh processes."""
+def engine_processes(preload: str = "briefgen.render.pdf") -> Any:
+    """The multiprocessing context: a fork server preloaded with WeasyPrint (or the
+    module named) where the platform has one, else fresh processes."""
     import multiprocessing
 
     if "forkserver" not in multiprocessing.get_all_start_methods():
@@ -28,7 +28,7 @@ def engine_processes() -> Any:
     from multiprocessing import forkserver
 
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["briefgen.render.pdf"])
+    context.set_forkserver_preload([preload])
     # Started with Ctrl-C ignored, which the server inherits through exec: the terminal
     # sends Ctrl-C to every process of the build, and the server, still loading the
     # engine, would print a traceback of its own. The build ends the server itself.
@@ -40,14 +40,15 @@ def engine_processes() -> Any:
     return context
 
 
-def pool(workers: int) -> Any:
-    """A pool of PDF workers; the caller terminates it if anything goes wrong.
+def pool(workers: int, preload: str = "briefgen.render.pdf") -> Any:
+    """A pool of PDF workers (or, with `preload`, of workers for another task); the
+    caller terminates it if anything goes wrong.
 
     Ctrl-C waits until the pool stands: interrupted halfway, it would leave
     workers starting up with nobody to end them.
     """
     with held_interrupts():
-        context = engine_processes()
+        context = engine_processes(preload)
         return context.Pool(workers, initializer=_start_worker, initargs=(os.getpid(),))
 
 

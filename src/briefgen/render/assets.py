@@ -9,6 +9,7 @@ the PDF engine's URL fetcher, so what `check` passes, the build can fetch.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,13 +121,20 @@ def _scan_element(
 
 def css_loads(css: str, where: str, *, declarations: bool = False) -> list[Load]:
     """The URLs a stylesheet (or a style attribute) fetches, escapes decoded."""
+    return list(_css_loads(css, where, declarations))
+
+
+@functools.lru_cache(maxsize=512)
+def _css_loads(css: str, where: str, declarations: bool) -> tuple[Load, ...]:
+    """Read once per process for each text: the house style and the fonts are the same
+    on every page of every brief, and tokenizing them is most of a page's check."""
     import tinycss2
 
     if declarations:
         nodes: list[Any] = tinycss2.parse_blocks_contents(css)
     else:
         nodes = tinycss2.parse_stylesheet(css)
-    return list(_css_urls(nodes, where))
+    return tuple(_css_urls(nodes, where))
 
 
 def _css_urls(nodes: Iterable[Any], where: str) -> Iterator[Load]:

@@ -98,28 +98,63 @@ class Place:
 
 
 LABELS = Place("the labels", "")
+PLACES_NAMED = 3  # a warning names the first places, not every one
 
 
 @dataclass(frozen=True)
 class Gap:
-    """Characters no font has, where they stand, and what to install."""
+    """Characters this machine cannot set as the brief means them, the first places
+    they stand, and the Debian package that would: either no font draws them
+    (`missing`: the PDF shows empty boxes) or only a fallback font does (`fallback`:
+    Arabic in DejaVu Sans, say, where the brief's font is Noto Naskh Arabic)."""
 
     characters: str
-    place: Place
+    places: tuple[Place, ...]
     package: str
+    kind: str = "missing"
+    fonts: str = ""  # the fonts a fallback stands in for
+
+    @property
+    def place(self) -> Place:
+        return self.places[0] if self.places else LABELS
 
     @property
     def where(self) -> str:
-        place = self.place
-        return f"{place.name} ({place.file}.yaml)" if place.file else place.name
+        named = [f"{p.name} ({p.file}.yaml)" if p.file else p.name for p in self.places]
+        return ", ".join(named[:PLACES_NAMED]) + (" …" if len(named) > PLACES_NAMED else "")
 
     def message(self) -> str:
         shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in self.characters[:8])
         more = f" and {len(self.characters) - 8} more" if len(self.characters) > 8 else ""
+        if self.kind == "fallback":
+            return (
+                f"{self.fonts} not on this machine: {shown}{more}, first in {self.where}, "
+                f"would be set in a fallback font; install {self.package} (Debian), "
+                "or run 'briefgen ci fonts' to list what a brief needs"
+            )
         return (
             f"no font on this machine draws {shown}{more}, in {self.where}: "
-            f"the PDF would show empty boxes; install {self.package}"
+            f"the PDF would show empty boxes; install {self.package} (Debian) or "
+            "another font that has them"
         )
+
+
+def merged(gaps: Iterable[Gap]) -> list[Gap]:
+    """One gap per package and kind: the characters and places of every page and
+    audience together, in order of first report."""
+    grouped: dict[tuple[str, str], Gap] = {}
+    for gap in gaps:
+        key = (gap.package, gap.kind)
+        if key not in grouped:
+            grouped[key] = gap
+            continue
+        seen = grouped[key]
+        characters = seen.characters + "".join(
+            c for c in dict.fromkeys(gap.characters) if c not in seen.characters
+        )
+        places = seen.places + tuple(p for p in gap.places if p not in seen.places)
+        grouped[key] = Gap(characters, places, seen.package, seen.kind, seen.fonts)
+    return list(grouped.values())
 
 
 def missing_characters(text: str) -> str:
@@ -135,17 +170,105 @@ def missing_characters(text: str) -> str:
 
 
 def glyph_gaps(page_text: str, places: Iterable[Place]) -> list[Gap]:
-    """The characters of a page that no font draws, grouped by the first place (a
-    statement, the title) that holds each; the rest are in the labels."""
-    missing = missing_characters(page_text)
-    if not missing:
-        return []
-    groups: dict[Place, str] = {}
+    """What of a page this machine cannot set: characters no font draws, and scripts
+    only a fallback font draws, one gap per Debian package that would mend it, with
+    the places (a statement, the title) where the characters first stand."""
     listed = list(places)
+    gaps = []
+    missing = missing_characters(page_text)
+    by_package: dict[str, str] = {}
     for ch in missing:
-        place = next((p for p in listed if ch in p.text), LABELS)
-        groups[place] = groups.get(place, "") + ch
-    return [Gap(chars, place, package_for(chars)) for place, chars in groups.items()]
+        by_package[package_for(ch)] = by_package.get(package_for(ch), "") + ch
+    for package, chars in by_package.items():
+        gaps.append(Gap(chars, _places_of(chars, listed), package))
+    for script in SCRIPT_FONTS:
+        chars = "".join(dict.fromkeys(script.pattern.findall(page_text)))
+        chars = "".join(c for c in chars if c not in missing)
+        if chars and not installed_families() & set(script.families):
+            fonts = " and ".join(script.families)
+            places = _places_of(chars, listed)
+            gaps.append(Gap(chars, places, script.package, "fallback", fonts))
+    return merged(gaps)
+
+
+def _places_of(chars: str, places: list[Place]) -> tuple[Place, ...]:
+    found: list[Place] = []
+    for ch in chars:
+        place = next((p for p in places if ch in p.text), LABELS)
+        if place not in found:
+            found.append(place)
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class ScriptFonts:
+    """A script the shipped fonts do not draw, the fonts briefgen sets it in (any one
+    will do), and the Debian package that has them."""
+
+    pattern: re.Pattern[str]
+    families: tuple[str, ...]
+    package: str
+
+
+SCRIPT_FONTS = (
+    ScriptFonts(
+        re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]"),
+        ("Noto Naskh Arabic", "Noto Sans Arabic"),
+        "fonts-noto-core",
+    ),
+    ScriptFonts(
+        re.compile(r"[\u0590-\u05ff\ufb1d-\ufb4f]"),
+        ("Noto Serif Hebrew", "Noto Sans Hebrew"),
+        "fonts-noto-core",
+    ),
+    ScriptFonts(
+        re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]"),
+        ("Noto Sans CJK JP", "Noto Serif CJK JP", "Noto Sans CJK SC", "Noto Sans CJK KR"),
+        "fonts-noto-cjk",
+    ),
+)
+# Languages whose labels are set in a script of SCRIPT_FONTS, whatever the content holds.
+LANGUAGE_PACKAGES = {
+    "ja": "fonts-noto-cjk",
+    "zh": "fonts-noto-cjk",
+    "ko": "fonts-noto-cjk",
+    "ar": "fonts-noto-core",
+    "fa": "fonts-noto-core",
+    "ur": "fonts-noto-core",
+    "ps": "fonts-noto-core",
+    "he": "fonts-noto-core",
+    "yi": "fonts-noto-core",
+}
+
+
+def packages_for(text: str, languages: Iterable[str]) -> list[str]:
+    """The Debian font packages a machine needs to set `text` in the brief's own fonts,
+    and the labels of briefs in `languages`: what `briefgen ci fonts` installs."""
+    needed = {LANGUAGE_PACKAGES[lang] for lang in languages if lang in LANGUAGE_PACKAGES}
+    needed |= {script.package for script in SCRIPT_FONTS if script.pattern.search(text)}
+    shipped = _shipped_coverage_cached()
+    for ch in dict.fromkeys(text):
+        if ord(ch) > 0x7E and not _invisible(ch) and ord(ch) not in shipped:
+            needed.add(package_for(ch))
+    return sorted(needed)
+
+
+@functools.cache
+def _shipped_coverage_cached() -> frozenset[int]:
+    return frozenset(_shipped_coverage())
+
+
+@functools.cache
+def installed_families() -> frozenset[str]:
+    """The font families fontconfig knows; all of SCRIPT_FONTS' when it cannot be asked
+    (no fontconfig), so that nothing is reported."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return frozenset(f for script in SCRIPT_FONTS for f in script.families)
+    listed = subprocess.run(
+        [fc_list, "--format", "%{family}\\n"], capture_output=True, text=True, check=False
+    ).stdout
+    return frozenset(name.strip() for line in listed.splitlines() for name in line.split(","))
 
 
 def _invisible(ch: str) -> bool:
@@ -195,11 +318,12 @@ _PACKAGES = (
 )
 
 
-def package_for(characters: str) -> str:
+def package_for(character: str) -> str:
+    """The Debian package whose fonts draw the character."""
     for pattern, package in _PACKAGES:
-        if pattern.search(characters):
-            return f"a font that has them (Debian: {package})"
-    return "a font that has them (Debian: fonts-noto-core, fonts-noto-extra)"
+        if pattern.match(character):
+            return package
+    return "fonts-noto-core"
 
 
 @functools.cache

@@ -94,6 +94,9 @@ def _made_subset(path: Path, characters: str) -> bytes:
     options.layout_features = ["kern", "liga", "ccmp", "mark", "mkmk", "tnum", "cpsp"]
     options.name_IDs = ["*"]  # the font's name and its licence stay with it (OFL)
     options.notdef_outline = True
+    # Charis SIL's Graphite tables: no browser reads them, and the subsetter, which
+    # cannot cut them, would say so on standard error for every face.
+    options.drop_tables += ["Silf", "Silt", "Sill", "Glat", "Gloc", "Feat"]
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=wanted)
     subsetter.subset(font)

@@ -8,6 +8,7 @@ a templates/ folder in the brief's search path, or the CI files themselves
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
 import re
@@ -23,13 +24,43 @@ CI_FILES = (".github/workflows/briefs.yml", ".gitlab-ci.yml")
 RETENTION = "7 days"  # of every artifact, which may hold INTERNAL and RESTRICTED outputs
 
 
+# The most jobs a CI system runs from one matrix or child pipeline: GitHub refuses a
+# matrix of more than 256; GitLab, a parallel:matrix of more than 200 (and its Free
+# tier runs at most 500 jobs at once, parent pipeline included).
+MAX_JOBS = {"github": 256, "gitlab": 200}
+
+
 @dataclass(frozen=True)
 class Changed:
-    """A brief to build: its name (where its outputs go, OUT/<name>/) and its folder."""
+    """A brief to build: its name (as `--brief` takes it, and where its outputs go,
+    OUT/<name>/), its folder, and its size (the bytes of its YAML: what a build takes
+    time over)."""
 
     name: str
     folder: str  # from the repository's top, as a CI job sees it
     slug: str  # a name an artifact or a job may carry: no slash
+    size: int = 0
+
+
+@dataclass(frozen=True)
+class Shard:
+    """The briefs one CI job builds."""
+
+    briefs: tuple[Changed, ...]
+    number: int
+    of: int
+
+    @property
+    def name(self) -> str:
+        if len(self.briefs) == 1:
+            return self.briefs[0].name
+        return f"{self.number}/{self.of}: {len(self.briefs)} briefs from {self.briefs[0].name}"
+
+    @property
+    def slug(self) -> str:
+        if len(self.briefs) == 1:
+            return self.briefs[0].slug
+        return f"shard-{self.number:0{len(str(self.of))}d}-of-{self.of}"
 
 
 def changed_briefs(target: Path, since: str | None) -> list[Changed]:
@@ -39,13 +70,42 @@ def changed_briefs(target: Path, since: str | None) -> list[Changed]:
     if since is not None:
         paths = [top / p for p in _changed_paths(target, since)]
         refs = [ref for ref in refs if _touches(ref, paths, top)]
+    for ref in refs:
+        if "\n" in ref.name or "\r" in ref.name:
+            raise UsageError(f"brief folder {ref.name!r}: a line break in a folder name")
     slugs = unique_slugs([ref.name for ref in refs])
     return [
         Changed(
-            ref.name, Path(os.path.relpath(ref.folder.absolute(), top)).as_posix(), slugs[ref.name]
+            ref.name,
+            Path(os.path.relpath(ref.folder.absolute(), top)).as_posix(),
+            slugs[ref.name],
+            _size(ref.folder),
         )
         for ref in refs
     ]
+
+
+def shards(briefs: list[Changed], max_jobs: int) -> list[Shard]:
+    """The briefs in at most `max_jobs` groups of about the same size: largest first,
+    each to the lightest group so far. The same briefs always give the same groups."""
+    if max_jobs < 1:
+        raise UsageError(f"--max-jobs: {max_jobs} is not a number of jobs (1 or more)")
+    count = min(len(briefs), max_jobs)
+    groups: list[list[Changed]] = [[] for _ in range(count)]
+    heap = [(0, index) for index in range(count)]
+    for brief in sorted(briefs, key=lambda b: (-b.size, b.name)):
+        load, index = heapq.heappop(heap)
+        groups[index].append(brief)
+        heapq.heappush(heap, (load + max(brief.size, 1), index))
+    ordered = sorted((sorted(g, key=lambda b: b.name) for g in groups), key=lambda g: g[0].name)
+    return [Shard(tuple(group), n, count) for n, group in enumerate(ordered, 1)]
+
+
+def _size(folder: Path) -> int:
+    try:
+        return sum(path.stat().st_size for path in folder.glob("*.yaml"))
+    except OSError:
+        return 0
 
 
 def unique_slugs(names: list[str]) -> dict[str, str]:
@@ -99,41 +159,68 @@ def _touches(ref: BriefRef, paths: list[Path], top: Path) -> bool:
     return any(p in shared or any(p.is_relative_to(f) for f in folders) for p in paths)
 
 
-def matrix_json(briefs: list[Changed]) -> str:
-    """A GitHub Actions matrix: `strategy: {matrix: ${{ fromJSON(...) }}}`."""
-    include = [{"brief": b.name, "folder": b.folder, "slug": b.slug} for b in briefs]
+def matrix_json(groups: list[Shard]) -> str:
+    """A GitHub Actions matrix, `strategy: {matrix: ${{ fromJSON(...) }}}`: one entry per
+    job, with its name, a slug for its artifact, and its briefs one per line (what
+    `briefgen build --briefs-from -` reads)."""
+    include = [
+        {"name": shard.name, "slug": shard.slug, "briefs": "\n".join(b.name for b in shard.briefs)}
+        for shard in groups
+    ]
     return json.dumps({"include": include}, separators=(",", ":"), ensure_ascii=False)
 
 
-def _build_command(brief: Changed) -> str:
-    out = shlex.quote(f"build/{brief.name}")
-    return f"briefgen build {shlex.quote(brief.folder)} --out {out}"
+def build_command(target: str, shard: Shard, lone: bool) -> str:
+    """The build of one job's briefs, as a shell line (a lone brief is built whole)."""
+    command = ["briefgen", "build", target]
+    if not lone:
+        for brief in shard.briefs:
+            command += ["--brief", brief.name]
+    return " ".join(shlex.quote(word) for word in [*command, "--out", "build", "--strict"])
 
 
-def gitlab_pipeline(briefs: list[Changed]) -> str:
-    """A GitLab child pipeline: one job per brief, from the template the parent defines
-    in BRIEFGEN_* variables (see `briefgen ci init`)."""
-    if not briefs:
+def gitlab_pipeline(target: str, groups: list[Shard], lone: bool) -> str:
+    """A GitLab child pipeline: one job per group of briefs, from the template the parent
+    defines in BRIEFGEN_* variables (see `briefgen ci init`). Its builds are --strict, as
+    the GitHub jobs are."""
+    if not groups:
         return (
             "# briefgen changed: no brief to build\n"
             "nothing-to-build:\n  script: ['echo no brief changed']\n"
         )
-    lines = ["# briefgen changed: one job per changed brief", ""]
-    for brief in briefs:
+    lines = [
+        f"# briefgen changed: {sum(len(s.briefs) for s in groups)} briefs, {len(groups)} jobs",
+        "",
+    ]
+    for shard in groups:
         lines += [
-            f"build {brief.slug}:",
+            f"build {shard.slug}:",
             "  image: $BRIEFGEN_IMAGE",
             "  before_script:",
             '    - eval "$BRIEFGEN_SETUP"',
             "  script:",
-            f"    - {json.dumps(_build_command(brief))}",
+            f"    - {json.dumps(build_command(target, shard, lone), ensure_ascii=False)}",
             "  artifacts:",
-            f"    name: {json.dumps('brief-' + brief.slug)}",
-            f"    paths: [{json.dumps('build/' + brief.name)}]",
+            f"    name: {json.dumps('briefs-' + shard.slug)}",
+            "    paths: [build]",
             f"    expire_in: {RETENTION}",
             "",
         ]
     return "\n".join(lines)
 
 
-__all__ = ["Changed", "changed_briefs", "gitlab_pipeline", "matrix_json"]
+def target_in_repository(target: Path) -> str:
+    """The brief or project folder from the repository's top, as a job names it."""
+    return Path(os.path.relpath(target.absolute(), _top(target))).as_posix()
+
+
+__all__ = [
+    "MAX_JOBS",
+    "Changed",
+    "Shard",
+    "changed_briefs",
+    "gitlab_pipeline",
+    "matrix_json",
+    "shards",
+    "target_in_repository",
+]
