@@ -230,6 +230,7 @@ def run(sizes: list[int], repeat: int, smoke: bool = False) -> dict[str, Any]:
             }
         if smoke:
             return results
+        results["one"] = one_pdf(1000 if 1000 in sizes else sizes[-1], Path(tmp), repeat)
         # One worker: the memory a build needs when it lays out one PDF at a time.
         n = sizes[-1]
         results[str(n)]["serial"] = measure(
@@ -246,6 +247,26 @@ def run(sizes: list[int], repeat: int, smoke: bool = False) -> dict[str, Any]:
             1,
         )
     return results
+
+
+def one_pdf(n: int, tmp: Path, repeat: int) -> dict[str, Any]:
+    """The analyst's PDF alone, one worker, against the engine on the same print HTML:
+    the plain `weasyprint` command, and the same command making what briefgen makes
+    (a tagged PDF/UA-1 file)."""
+    briefgen = str(BIN / "briefgen")
+    weasyprint = str(BIN / "weasyprint")
+    content = tmp / f"brief-{n}"
+    folder = tmp / f"one-{n}"
+    folder.mkdir()
+    (html,) = [p for p in print_html(content, folder) if p.stem == "analyst"]
+    pdf = str(html.with_suffix(".pdf"))
+    build = [briefgen, "build", str(content), "-a", "analyst", "-f", "pdf", "-j", "1"]
+    return {
+        "n": n,
+        "briefgen": measure([*build, "--force", "-q", "-o", str(folder / "out")], repeat),
+        "plain": measure([weasyprint, str(html), pdf], repeat),
+        "ua": measure([weasyprint, "--pdf-variant", "pdf/ua-1", str(html), pdf], repeat),
+    }
 
 
 def machine() -> str:
@@ -320,6 +341,22 @@ def table(results: dict[str, Any], sizes: list[int]) -> str:
             f"With one worker (`-j 1`) at N = {sizes[-1]}: {serial[0]:.1f} s, whole "
             f"build {serial[2]:.0f} MB ({serial[2] / last['floor'][1]:.2f} × the floor's "
             "largest process).",
+        ]
+    if "one" in results:
+        one = results["one"]
+        ours, plain, ua = one["briefgen"], one["plain"], one["ua"]
+        lines += [
+            "",
+            f"**One PDF against the engine** (N = {one['n']}, the analyst's PDF alone, "
+            "`-j 1`, the largest process):",
+            "",
+            "| | wall (s) | memory (MB) | briefgen ÷ it: time | memory |",
+            "|---|---|---|---|---|",
+            f"| briefgen | {ours[0]:.1f} | {ours[1]:.0f} | | |",
+            f"| `weasyprint` | {plain[0]:.1f} | {plain[1]:.0f} | "
+            f"{ours[0] / plain[0]:.2f} | {ours[1] / plain[1]:.2f} |",
+            f"| `weasyprint --pdf-variant pdf/ua-1` (what briefgen makes) | {ua[0]:.1f} | "
+            f"{ua[1]:.0f} | {ours[0] / ua[0]:.2f} | {ours[1] / ua[1]:.2f} |",
         ]
     if len(sizes) > 1:
         first = results[str(sizes[0])]

@@ -84,6 +84,12 @@ def make_document(visible: Content, audience: Audience, created: str) -> Documen
     return _Maker(visible, audience, created).document()
 
 
+# The most milestones a timeline figure draws: past this, labels stack higher than a
+# page, and a figure of dozens of dates says less than the list below it, which the
+# reader gets alone.
+TIMELINE_MOST = 12
+
+
 class _Maker:
     def __init__(self, content: Content, audience: Audience, created: str) -> None:
         self.content = content
@@ -308,7 +314,7 @@ class _Maker:
 
     def _timeline(self, items: tuple[Item, ...]) -> Timeline | None:
         dated = tuple(i for i in items if i.date)
-        if not self.audience.config.timeline or not dated:
+        if not self.audience.config.timeline or not dated or len(dated) > TIMELINE_MOST:
             return None
         first, last = dated[0].date or "", dated[-1].date or ""
         title = self.i18n.pgettext(

@@ -130,6 +130,7 @@ def _lay_out(html: str, base_dir: Path, roots: Sequence[Path]) -> tuple[bytes, A
             pushed += [push_block(root, e) for e in over_notes(document)]
             if not any(pushed):
                 break
+            del document  # freed before the next layout, not held beside it
             document = source.render(**OPTIONS)
         problems = layout_problems(document)
         stray, placed = first_stray_note(document)
