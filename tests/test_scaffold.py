@@ -21,7 +21,8 @@ def test_new_brief_checks_strictly_and_builds(runner: CliRunner, tmp_path: Path)
     result = runner.invoke(app, ["new", str(folder)])
     assert result.exit_code == 0, result.output
     assert (folder / "snapshots" / "example-release.txt").is_file()
-    assert check(folder) == []  # the example quote is verified against its snapshot
+    findings = check(folder)  # the example quote is verified against its snapshot
+    assert [f.code for f in findings] == ["quotes-verified"]
     built = runner.invoke(app, ["build", str(folder), "--out", str(tmp_path / "out")])
     assert built.exit_code == 0, built.output
     assert len(list((tmp_path / "out").rglob("brief.*"))) == 8  # docx for two audiences
@@ -68,3 +69,16 @@ def test_schema_out_writes_one_file_per_content_file(runner: CliRunner, tmp_path
 
 def test_unknown_schema_name_is_a_usage_error(runner: CliRunner) -> None:
     assert runner.invoke(app, ["schema", "nope"]).exit_code == 2
+
+
+def test_new_takes_the_title_and_language(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "ports"
+    args = ["new", str(folder), "--title", "Ports: a review", "--lang", "en-GB"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    brief = yaml.safe_load((folder / "brief.yaml").read_text(encoding="utf-8"))
+    assert brief["title"] == "Ports: a review" and brief["lang"] == "en-GB"
+    assert [f.code for f in check(folder)] == ["quotes-verified"]
+    wrong = runner.invoke(app, ["new", str(tmp_path / "other"), "--lang", "english"])
+    assert wrong.exit_code == 2 and "--lang:" in wrong.stderr
+    assert not (tmp_path / "other").exists()

@@ -287,10 +287,28 @@ def _config(
         document = doc or load_yaml(folder / "audience.yaml", folder)
         raise ContentError(
             [
-                document.problem(tuple(e["loc"]), field_path("brief", tuple(e["loc"])), e["msg"])
+                document.problem(
+                    tuple(e["loc"]),
+                    field_path("brief", tuple(e["loc"])),
+                    _config_message(e),
+                    key=e["type"] == "extra_forbidden",
+                )
                 for e in exc.errors()
             ]
         ) from None
+
+
+def _config_message(err: Any) -> str:
+    """An audience.yaml error in plain words: an unknown setting with the one meant."""
+    import difflib
+
+    if err["type"] == "extra_forbidden" and err["loc"]:
+        name = str(err["loc"][-1])
+        settings = sorted(AudienceConfig.model_fields)
+        close = difflib.get_close_matches(name, settings, n=1, cutoff=0.6)
+        hint = f": did you mean '{close[0]}'?" if close else f" (settings: {', '.join(settings)})"
+        return f"unknown setting '{name}'{hint}"
+    return str(err["msg"]).removeprefix("Value error, ")
 
 
 def compile_templates(audience: Audience) -> None:
@@ -323,8 +341,12 @@ def select_audiences(
         return list(found.values())
     unknown = [n for n in names if n not in found]
     if unknown:
+        import difflib
+
+        close = difflib.get_close_matches(unknown[0], list(found), n=1, cutoff=0.6)
+        meant = f": did you mean '{close[0]}'?" if close else ""
         raise UsageError(
-            f"unknown audience '{unknown[0]}' (found: {', '.join(found) or 'none'}; "
+            f"unknown audience '{unknown[0]}'{meant} (found: {', '.join(found) or 'none'}; "
             f"looked in {', '.join(display_path(r.folder) for r in roots)})"
         )
     return [found[n] for n in dict.fromkeys(names)]

@@ -14,16 +14,33 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperGroup
 
 from .__main__ import INTERRUPTED
 from .errors import BriefgenError, Interrupted, display_path
 
+
+class _PlainHelp(TyperGroup):
+    """Help that says what a value is (DIR, NAME), as the metavars do, and not the
+    Python type an argument is declared with (`<str>`): what a desk officer reads."""
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        for param in getattr(command, "params", []):
+            if isinstance(param, TyperArgument):
+                param.display_type = _no_type  # type: ignore[method-assign]
+        return command
+
+
+def _no_type(ctx: Any) -> str:
+    return ""
+
+
 app = typer.Typer(
     name="briefgen",
-    help="Footnoted policy briefs, PDF and HTML, one per audience, from validated YAML.",
+    cls=_PlainHelp,
+    help="Footnoted policy briefs, PDF, web page and Word, one per audience, from validated YAML.",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
     # Plain help, as git's or pandoc's: rich's help formatter takes longer to
     # load than the rest of the command line together.
@@ -31,12 +48,15 @@ app = typer.Typer(
 )
 
 sources_app = typer.Typer(
-    help="Manage the brief's sources.", no_args_is_help=True, rich_markup_mode=None
+    cls=_PlainHelp,
+    help="Manage the brief's sources.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(sources_app, name="sources")
 
 
-class _ListByDefault(TyperGroup):
+class _ListByDefault(_PlainHelp):
     """`briefgen audiences [DIR]` lists: a first word that is no subcommand goes to `list`."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
@@ -77,21 +97,38 @@ BriefsDir = Annotated[
 ]
 BriefNames = Annotated[
     list[str] | None,
-    typer.Option("--brief", "-b", help="In a project, only this brief (repeatable)."),
+    typer.Option(
+        "--brief", "-b", metavar="NAME", help="In a project, only this brief (repeatable)."
+    ),
 ]
 TemplatesDir = Annotated[
     Path | None,
     typer.Option(
         "--templates",
+        metavar="DIR",
         help="A folder of audiences, searched before the brief's templates/ and the built-ins.",
     ),
 ]
+
+
+def _version(shown: bool) -> None:
+    if shown:
+        from . import __version__
+
+        typer.echo(f"briefgen {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
 def _main(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show a traceback for unexpected errors.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
     ] = False,
 ) -> None:
     """Options of every command, kept for where errors are reported."""
@@ -105,18 +142,27 @@ class _Options:
 _options = _Options()
 
 
-@app.command(short_help="Build the PDF and web page of every audience.")
+@app.command(short_help="Build the PDF, web page and Word file of every audience.")
 def build(
     content_dir: BriefsDir = Path("content"),
     audience: Annotated[
         list[str] | None,
-        typer.Option("--audience", "-a", help="Build only this audience (repeatable)."),
+        typer.Option(
+            "--audience", "-a", metavar="NAME", help="Build only this audience (repeatable)."
+        ),
     ] = None,
     format: Annotated[
         list[FormatChoice] | None,
-        typer.Option("--format", "-f", help="Build only this format (repeatable)."),
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="Build only this format: pdf, html or docx (repeatable).",
+        ),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="The output folder.")] = Path("build"),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="DIR", help="The output folder.")
+    ] = Path("build"),
     templates: TemplatesDir = None,
     force: Annotated[
         bool, typer.Option("--force", help="Rebuild even what is up to date.")
@@ -126,7 +172,9 @@ def build(
     ] = False,
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", min=1, help="PDFs laid out at once (default: the cores)."),
+        typer.Option(
+            "--jobs", "-j", min=1, metavar="N", help="PDFs laid out at once (default: the cores)."
+        ),
     ] = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print errors and warnings only.")
@@ -137,6 +185,7 @@ def build(
         str | None,
         typer.Option(
             "--briefs-from",
+            metavar="FILE",
             help="In a project, only the briefs named in this file, one per line "
             "('-': standard input), as `briefgen changed` lists them.",
         ),
@@ -198,7 +247,9 @@ def check(
     content_dir: BriefsDir = Path("content"),
     snapshots: Annotated[
         Path | None,
-        typer.Option(help="The snapshot folder (default: snapshots/ in the brief folder)."),
+        typer.Option(
+            metavar="DIR", help="The snapshot folder (default: snapshots/ in the brief folder)."
+        ),
     ] = None,
     format: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="How to report findings.")
@@ -226,12 +277,20 @@ class DiffFormat(StrEnum):
 
 @app.command(short_help="What changed between two versions of a brief, and for whom.")
 def diff(
-    folders: Annotated[
-        list[Path] | None,
-        typer.Argument(help="OLD NEW brief (or project) folders; with --rev, the one folder."),
+    old: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="OLD", help="The old brief (or project) folder; with --rev, the one folder."
+        ),
+    ] = None,
+    new: Annotated[
+        Path | None, typer.Argument(metavar="NEW", help="The new brief (or project) folder.")
     ] = None,
     rev: Annotated[
-        str | None, typer.Option("--rev", help="Two git revisions, OLD..NEW (e.g. main..HEAD).")
+        str | None,
+        typer.Option(
+            "--rev", metavar="OLD..NEW", help="Two git revisions, OLD..NEW (e.g. main..HEAD)."
+        ),
     ] = None,
     format: Annotated[
         DiffFormat, typer.Option("--format", "-f", help="text, markdown or json.")
@@ -242,7 +301,8 @@ def diff(
     see it before is listed first, flagged; it makes the exit code 3."""
     from .review.run import run_diff
 
-    report, flagged = _run(lambda: run_diff(folders or [], rev, format.value))
+    folders = [folder for folder in (old, new) if folder is not None]
+    report, flagged = _run(lambda: run_diff(folders, rev, format.value))
     typer.echo(report, nl=False)
     if flagged:
         raise typer.Exit(3)
@@ -259,7 +319,10 @@ def changed(
     content_dir: BriefsDir = Path("."),
     since: Annotated[
         str | None,
-        typer.Option(help="A git revision: briefs changed since its merge base (default: all)."),
+        typer.Option(
+            metavar="REV",
+            help="A git revision: briefs changed since its merge base (default: all).",
+        ),
     ] = None,
     json_out: Annotated[
         bool, typer.Option("--json", help="A GitHub Actions matrix (same as -f json).")
@@ -274,6 +337,7 @@ def changed(
         int | None,
         typer.Option(
             "--max-jobs",
+            metavar="N",
             min=1,
             help="Group the briefs into at most this many jobs (default: 256 for json, "
             "200 for gitlab).",
@@ -284,7 +348,7 @@ def changed(
     since a revision: one line each, a GitHub Actions matrix, or a GitLab child pipeline.
     The jobs of a matrix or pipeline each build a group of briefs of about the same
     size, never more jobs than the CI runs from one matrix."""
-    from .project import is_brief
+    from .locate import is_brief
     from .review.changed import (
         MAX_JOBS,
         changed_briefs,
@@ -308,7 +372,10 @@ def changed(
 
 
 ci_app = typer.Typer(
-    help="Continuous integration files.", no_args_is_help=True, rich_markup_mode=None
+    cls=_PlainHelp,
+    help="Continuous integration files.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(ci_app, name="ci")
 
@@ -317,6 +384,7 @@ InstallSpec = Annotated[
     str | None,
     typer.Option(
         "--install",
+        metavar="SPEC",
         help="What the CI jobs pip-install: a git URL, a wheel in the repository, or "
         "'--index-url URL briefgen==X' (default: where this briefgen was installed from).",
     ),
@@ -381,7 +449,15 @@ def _show_ci(outcome: Any) -> None:
 
 @app.command()
 def new(
-    folder: Annotated[Path, typer.Argument(help="A new or empty folder.")],
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="A new or empty folder.")],
+    title: Annotated[str | None, typer.Option(metavar="TEXT", help="The brief's title.")] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            metavar="TAG",
+            help="The brief's language: en (US dates and quotes), en-GB, fr, de, ja, ar…",
+        ),
+    ] = None,
     install: InstallSpec = None,
 ) -> None:
     """Write an example brief folder that checks and builds as it is, and make the CI
@@ -391,7 +467,7 @@ def new(
     from .tools.ci_files import cover_new_brief
     from .tools.new import create_brief
 
-    for path in _run(lambda: create_brief(folder)):
+    for path in _run(lambda: create_brief(folder, title=title, lang=lang)):
         typer.echo(f"wrote {display_path(path)}")
     root = repository_root(folder) or folder
     _show_ci(_run(lambda: cover_new_brief(folder, root, install)))
@@ -405,10 +481,15 @@ def serve(
     content_dir: ContentDir = Path("content"),
     audience: Annotated[
         str | None,
-        typer.Option("--audience", "-a", help="The audience to preview (default: public)."),
+        typer.Option(
+            "--audience", "-a", metavar="NAME", help="The audience to preview (default: public)."
+        ),
     ] = None,
     port: Annotated[
-        int, typer.Option(min=0, max=65535, help="The port on 127.0.0.1 (0: any free one).")
+        int,
+        typer.Option(
+            min=0, max=65535, metavar="PORT", help="The port on 127.0.0.1 (0: any free one)."
+        ),
     ] = 8000,
     templates: TemplatesDir = None,
 ) -> None:
@@ -443,13 +524,19 @@ def schema(
     name: Annotated[
         str | None,
         typer.Argument(
+            metavar="NAME",
             help="One content file: brief, sources, background, milestones, cooperation, "
-            "questions. All of them when left out."
+            "questions. All of them when left out.",
         ),
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Write NAME.schema.json files into this folder instead."),
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="DIR",
+            help="Write NAME.schema.json files into this folder instead.",
+        ),
     ] = None,
 ) -> None:
     """Print the JSON Schema of the content files, for editors' YAML language servers."""
@@ -492,15 +579,19 @@ def list_audiences(
 
 @audiences_app.command("new", short_help="Scaffold an audience that extends another.")
 def new_audience(
-    name: Annotated[str, typer.Argument(help="The new audience's name (a folder name).")],
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="The new audience's name (a folder name).")
+    ],
     content_dir: ContentDir = Path("content"),
     base: Annotated[
-        str, typer.Option("--from", help="The audience it extends, e.g. public.")
+        str,
+        typer.Option("--from", metavar="AUDIENCE", help="The audience it extends, e.g. public."),
     ] = "public",
     templates: Annotated[
         Path | None,
         typer.Option(
             "--templates",
+            metavar="DIR",
             help="Where to put it (default: templates/ beside the brief folder).",
         ),
     ] = None,

@@ -64,6 +64,7 @@ def open_brief(
     """
     from .audiences import check_templates_option, find_audiences
     from .clearance import hidden_references
+    from .content.sections import stray_files
     from .content.validate import unknown_audiences, validate_brief
 
     if not folder.is_dir():
@@ -92,7 +93,7 @@ def open_brief(
     errors += word_problems(chosen)
     if errors and not keep_going:
         raise ContentError(errors)
-    warnings = []
+    warnings = stray_files(folder)
     for audience in audiences.values():
         message = audience.raised_clearance(content.scheme)
         if message:
@@ -143,7 +144,7 @@ def _scheme_place(
         return load_yaml(own, audience.dirs[0]).problem(
             ("clearance",), "clearance", message, code=code
         )
-    from .project import PROJECT_FILE, project_root
+    from .locate import PROJECT_FILE, project_root
 
     root = project_root(content.folder or Path("."))
     where = root / PROJECT_FILE if root is not None else None

@@ -4,8 +4,9 @@ A project is either a folder holding `briefgen.yaml` or, without one, any folder
 of brief folders (each holding `brief.yaml`, found at any depth). Beside
 `briefgen.yaml` sit the shared `templates/` (searched after a brief's own) and an
 optional `sources.yaml`, a library of sources every brief may cite. A brief
-inside a project finds them by walking up from its folder, as git finds `.git`,
-so `briefgen build briefs/energy` reads what `briefgen build .` reads.
+inside a project finds them by walking up from its folder, as git finds `.git`
+(the rules are in locate.py), so `briefgen build briefs/energy` reads what
+`briefgen build .` reads.
 
 Light on purpose: an up-to-date build finds its project without loading pydantic.
 """
@@ -18,11 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ContentError, Problem, UsageError
+from .locate import PROJECT_FILE, is_brief
 
-PROJECT_FILE = "briefgen.yaml"
 PROJECT_KEYS = ("briefs", "title", "lang", "marking_scheme")
-LIBRARY_FILE = "sources.yaml"
-BRIEF_FILE = "brief.yaml"
 # Folders that are never briefs, nor hold any: a brief's own parts and tool folders.
 NOT_BRIEFS = frozenset({"templates", "snapshots", "node_modules", "__pycache__"})
 
@@ -56,10 +55,6 @@ class Project:
         raise UsageError(f"no brief '{name}' in the project at '{self.root}' (briefs: {known})")
 
 
-def is_brief(folder: Path) -> bool:
-    return (folder / BRIEF_FILE).is_file()
-
-
 def open_project(folder: Path, out_dir: Path | None = None) -> Project | None:
     """The project at `folder`, or None when `folder` is one brief.
 
@@ -76,33 +71,6 @@ def open_project(folder: Path, out_dir: Path | None = None) -> Project | None:
             f"folders, or one holding {PROJECT_FILE} (or run 'briefgen new DIR')"
         )
     return Project(folder, briefs)
-
-
-def project_root(brief_folder: Path) -> Path | None:
-    """The folder of the briefgen.yaml above a brief, if any: walked up as git walks up
-    to .git, and no further than the top of the repository the brief is in."""
-    here = brief_folder.absolute()
-    for folder in (here, *here.parents):
-        if (folder / PROJECT_FILE).is_file():
-            return folder
-        if (folder / ".git").exists():
-            return None
-    return None
-
-
-def library_file(brief_folder: Path) -> Path | None:
-    """The project's shared sources.yaml, if the brief is in a project that has one."""
-    root = project_root(brief_folder)
-    if root is None or root.absolute() == brief_folder.absolute():
-        return None
-    library = root / LIBRARY_FILE
-    return library if library.is_file() else None
-
-
-def shared_templates(brief_folder: Path) -> Path | None:
-    """The project's shared templates/ folder, for a brief inside a project."""
-    root = project_root(brief_folder)
-    return None if root is None else root / "templates"
 
 
 def found_briefs(root: Path, out_dir: Path | None) -> list[BriefRef]:
@@ -161,37 +129,11 @@ def _read_project(root: Path) -> Project:
     return Project(root, briefs, root / PROJECT_FILE, data.get("title"), data.get("lang"))
 
 
-def project_scheme(brief_folder: Path) -> Any:
-    """The marking scheme of the project a brief is in (a Scheme), or None: read from its
-    briefgen.yaml, whose errors are reported where the project is opened."""
-    from .content.load import load_yaml
-    from .content.schemes import scheme_of
-
-    root = project_root(brief_folder)
-    if root is None or root.absolute() == brief_folder.absolute():
-        return None
-    data = load_yaml(root / PROJECT_FILE, root).data
-    if not isinstance(data, dict) or "marking_scheme" not in data:
-        return None
-    value, problems = _scheme_value(data["marking_scheme"])
-    return scheme_of(value) if not problems else None
-
-
-def _scheme_value(raw: Any) -> tuple[Any, list[Any]]:
-    from pydantic import TypeAdapter, ValidationError
-
-    from .content.models import MarkingSchemeValue
-
-    try:
-        return TypeAdapter(MarkingSchemeValue).validate_python(raw), []
-    except ValidationError as exc:
-        return None, exc.errors()
-
-
 def _scheme_problems(doc: Any, raw: Any) -> list[Problem]:
+    from .content.schemes import scheme_value
     from .content.validate import field_path
 
-    _, errors = _scheme_value(raw)
+    _, errors = scheme_value(raw)
     problems = []
     for err in errors:
         loc = ("marking_scheme", *(p for p in err["loc"] if not str(p).startswith("<")))

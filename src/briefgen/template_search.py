@@ -38,7 +38,7 @@ def search_path(content_dir: Path, templates: Path | None = None) -> list[Root]:
     is in (beside its briefgen.yaml), then the built-ins. A folder met twice
     (in a checkout, templates/ beside content/ holds the built-ins) counts once, as
     the later of the two."""
-    from .project import shared_templates
+    from .locate import shared_templates
 
     shared = shared_templates(content_dir)
     roots = [

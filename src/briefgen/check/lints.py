@@ -6,6 +6,7 @@ are documented in the README and are stable: CI configurations depend on them.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -104,12 +105,27 @@ def check_all(
         if briefs:
             raise UsageError(f"--brief: '{target}' is one brief, not a project of briefs")
         return check(target, snapshots, templates)
-    refs = [project.brief(name) for name in briefs] if briefs else project.briefs
-    folders = [ref.folder for ref in dict.fromkeys(refs)]
+    refs = list(
+        dict.fromkeys([project.brief(name) for name in briefs] if briefs else project.briefs)
+    )
+    folders = [ref.folder for ref in refs]
     workers = min(os.cpu_count() or 1, len(folders) // BRIEFS_PER_WORKER)
     if workers < 2:
-        return [f for folder in folders for f in check(folder, snapshots, templates)]
-    return _check_in_parallel(folders, snapshots, templates, workers)
+        found = [check(folder, snapshots, templates) for folder in folders]
+    else:
+        found = _check_in_parallel(folders, snapshots, templates, workers)
+    return [named(f, ref.name) for ref, findings in zip(refs, found, strict=True) for f in findings]
+
+
+def named(finding: Finding, brief: str) -> Finding:
+    """In a project, a finding about no one file (a page budget, unverified quotes)
+    says which brief it is about."""
+    if finding.problem.file is not None:
+        return finding
+    message = f"brief '{brief}': {finding.problem.message}"
+    return dataclasses.replace(
+        finding, problem=dataclasses.replace(finding.problem, message=message)
+    )
 
 
 # Below this many briefs a worker, starting one costs more than it saves.
@@ -118,7 +134,7 @@ BRIEFS_PER_WORKER = 8
 
 def _check_in_parallel(
     folders: list[Path], snapshots: Path | None, templates: Path | None, workers: int
-) -> list[Finding]:
+) -> list[list[Finding]]:
     """`check` of many briefs in worker processes, as `build` lays out PDFs: findings in
     the order of the briefs, whatever order they finish in."""
     from ..pipeline.workers import pool
@@ -127,14 +143,14 @@ def _check_in_parallel(
     checkers = pool(workers, preload="briefgen.check.lints")
     try:
         chunk = max(1, len(tasks) // (workers * 4))
-        found = checkers.starmap(check, tasks, chunksize=chunk)
+        found: list[list[Finding]] = checkers.starmap(check, tasks, chunksize=chunk)
         checkers.close()
     except BaseException:  # Ctrl-C or an error: the other workers' results are not wanted
         checkers.terminate()
         raise
     finally:
         checkers.join()
-    return [finding for findings in found for finding in findings]
+    return found
 
 
 def check(
@@ -208,7 +224,7 @@ def default_snapshots(content_dir: Path) -> tuple[Path | None, Problem | None]:
 
 def library_snapshots(content_dir: Path) -> Path | None:
     """snapshots/ beside the project's source library, when there is one."""
-    from ..project import library_file
+    from ..locate import library_file
 
     library = library_file(content_dir)
     folder = library.parent / "snapshots" if library else None
@@ -229,6 +245,7 @@ def quotes(review: Review) -> Iterator[Finding]:
             yield from _unverified(review)
         return
     texts: dict[str, str | None] = {}
+    verified = 0
     for found in located_cited(review.content):
         for k, citation in enumerate(found.cited.sources):
             if not citation.quote:
@@ -240,6 +257,7 @@ def quotes(review: Review) -> Iterator[Finding]:
                     yield Finding("error", problem)
             text = texts[citation.source]
             quote = normalise(citation.quote)
+            verified += text is not None and quote in text
             if text is not None and quote not in text:
                 passage, score = closest_passage(quote, text)
                 hint = f"; closest passage ({score:.0f}% alike): “{passage}”" if passage else ""
@@ -252,6 +270,13 @@ def quotes(review: Review) -> Iterator[Finding]:
                         "quote-not-found",
                     ),
                 )
+    if verified:
+        sources = sum(text is not None for text in texts.values())
+        message = (
+            f"{verified} quote{'s' * (verified != 1)} verified against the snapshots of "
+            f"{sources} source{'s' * (sources != 1)} in {display_path(review.snapshot_dir)}"
+        )
+        yield Finding("note", Problem(None, None, None, "", message, "quotes-verified"))
 
 
 def _unverified(review: Review) -> Iterator[Finding]:
@@ -503,7 +528,7 @@ def audience_pages(review: Review) -> Iterator[Finding]:
         formats = audience.config.formats
         for medium in [m for m, f in PAGE_FORMATS if f in formats]:
             try:
-                html = render_html(doc, audience, medium)
+                html = render_html(doc, audience, medium, web_fonts=False)
                 check_loads(html, audience, medium)
             except TemplateError as exc:
                 message = f"audience '{audience.name}' ({medium}): {exc}"
@@ -562,6 +587,8 @@ def _did_you_mean(key: str, keys: frozenset[str]) -> str:
 # 9.5 pt type fills a page with about 4,000 (the minister's note), so an estimate
 # over the budget at 6,000 a page is over it for certain.
 CHARACTERS_PER_PAGE = 6000
+# Past this share of its budget by count, whether a PDF fits is the layout's to say.
+UNSURE_SHARE = 0.6
 NOTE_CHARACTERS = 80  # a short note; first notes are longer
 FIGURE_CHARACTERS = 1500  # a figure takes about a quarter of a page
 
@@ -582,6 +609,13 @@ def page_budget(review: Review) -> Iterator[Finding]:
             size += FIGURE_CHARACTERS if isinstance(found.cited, Figure) else 0
             by_section[found.section] = by_section.get(found.section, 0) + size
         pages = sum(by_section.values()) / CHARACTERS_PER_PAGE
+        if limit * UNSURE_SHARE < pages <= limit:
+            message = (
+                f"audience '{audience.name}': its text alone fills about {pages:.1f} of its "
+                f"{limit} pages; only the build's layout can tell whether the PDF keeps "
+                "within them"
+            )
+            yield Finding("note", Problem(None, None, None, "", message, "page-budget-unsure"))
         if pages <= limit:
             continue
         largest = sorted(by_section.items(), key=lambda s: -s[1])
@@ -631,6 +665,15 @@ def cited_text(cited: Cited) -> str:
     if isinstance(cited, Figure):
         return cited.caption
     return " ".join(cited.cells) if isinstance(cited, Row) else ""
+
+
+def unread_files(review: Review) -> Iterator[Finding]:
+    """YAML files of the brief folder that no part of briefgen reads."""
+    from ..content.sections import stray_files
+
+    folder = review.content.folder
+    for problem in stray_files(folder) if folder is not None else []:
+        yield Finding("warning", problem)
 
 
 def raised_clearances(review: Review) -> Iterator[Finding]:
@@ -683,6 +726,7 @@ def builtin_root() -> Path:
 
 LINTS: tuple[Callable[[Review], Iterator[Finding]], ...] = (
     quotes,
+    unread_files,
     raised_clearances,
     house_styles,
     unused_sources,

@@ -242,7 +242,7 @@ def load_yaml(path: Path, within: Path) -> Document:
         message = f"character U+{exc.character:04X} is not allowed in YAML: remove it"
         raise ContentError([Problem(path, line, column, "", message)]) from None
     except yaml.MarkedYAMLError as exc:
-        raise ContentError([_yaml_problem(path, exc)]) from None
+        raise ContentError([_yaml_problem(path, exc, text)]) from None
     except yaml.YAMLError as exc:
         raise ContentError([Problem(path, None, None, "", str(exc))]) from None
     except RecursionError:
@@ -315,7 +315,7 @@ def _deepest_point(text: str) -> tuple[int, int]:
     return deepest + 1, indents[deepest] + 1
 
 
-def _yaml_problem(path: Path, exc: yaml.MarkedYAMLError) -> Problem:
+def _yaml_problem(path: Path, exc: yaml.MarkedYAMLError, text: str = "") -> Problem:
     mark = exc.problem_mark or exc.context_mark
     message = exc.problem or "invalid YAML"
     if exc.context and exc.problem:
@@ -324,7 +324,61 @@ def _yaml_problem(path: Path, exc: yaml.MarkedYAMLError) -> Problem:
         message = "tags that build objects (such as !!python/...) are not allowed: remove the tag"
     line = mark.line + 1 if mark else None
     column = mark.column + 1 if mark else None
+    lines = text.splitlines()
+    shown = lines[line - 1] if line and line <= len(lines) else ""
+    tab = next((n for n, s in enumerate(lines, 1) if "\t" in s[: len(s) - len(s.lstrip())]), 0)
+    plain = _plain_words(message, lines, line, column, tab)
+    if plain is not None:
+        message, at = plain
+        if at is not None and at != line:
+            line, column = at, 1
+        shown = lines[line - 1] if line and line <= len(lines) else shown
+        message += f' (line {line}: "{shown.strip()[:60]}")' if shown.strip() else ""
     return Problem(path, line, column, "", printable(message))
+
+
+def _plain_words(
+    message: str, lines: list[str], line: int | None, column: int | None, tab_line: int
+) -> tuple[str, int | None] | None:
+    """The YAML parser's words for the mistakes people make most, said plainly: a tab
+    in the indentation, a line indented off its level, an unquoted ': ' in text."""
+    if tab_line and ("'\\t'" in message or "cannot start any token" in message):
+        return "a tab in the indentation: YAML indents with spaces only; replace it", tab_line
+    shown = lines[line - 1] if line and line <= len(lines) else ""
+    if "mapping values are not allowed here" in message:
+        at_first_colon = column is not None and shown.find(":") == column - 1
+        indented = at_first_colon and _indented_key(shown, lines, line)
+        return (INDENTED if indented else UNQUOTED_COLON), None
+    off_level = ("expected <block end>", "did not find expected key", "did not find expected '-'")
+    if any(words in message for words in off_level):
+        return INDENTED, None
+    return None
+
+
+INDENTED = (
+    "this line is not indented as the lines around it: line each key up with the keys "
+    "at its level (use spaces, the same number on each line)"
+)
+UNQUOTED_COLON = (
+    "text holding ': ' must be in quotes, or YAML reads a new key there: write "
+    'text: "…: …" (or drop the colon)'
+)
+
+
+def _indented_key(shown: str, lines: list[str], line: int | None) -> bool:
+    """Whether the line is a `key:` indented off the line above it (YAML then reads it
+    as text running on from that line, and stops at its colon)."""
+    if not line or not re.match(r"\s*[\w-]+:(\s|$)", shown):
+        return False
+    above = next((s for s in reversed(lines[: line - 1]) if s.strip()), "")
+    indent = len(shown) - len(shown.lstrip())
+    return indent != _key_column(above) and not above.rstrip().endswith(":")
+
+
+def _key_column(line: str) -> int:
+    """Where a line's key starts: after its indentation and any '- ' of a list item."""
+    match = re.match(r"[ -]*", line)
+    return len(match.group(0)) if match else 0
 
 
 def _record_marks(doc: Document, root: Node) -> None:

@@ -98,7 +98,7 @@ def _partial_date(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or not (match := _PARTIAL_DATE.match(value.strip())):
-        raise ValueError("expected a date as YYYY, YYYY-MM or YYYY-MM-DD")
+        raise ValueError(f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD{iso_hint(value)}")
     year, month, day = match.groups()
     try:
         dt.date(int(year), int(month or 1), int(day or 1))
@@ -121,7 +121,65 @@ def _real_date(value: Any) -> Any:
             dt.date.fromisoformat(value.strip())
         except ValueError:
             raise ValueError(f"'{value}' is not a real date") from None
+    elif isinstance(value, str) and (hint := iso_hint(value)):
+        raise ValueError(f"expected a date as YYYY-MM-DD{hint}")
     return value
+
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        1,
+    )
+    for name in names
+}
+
+
+def iso_hint(value: Any) -> str:
+    """A date written as people write them ('1 December 2025', '14/05/2025', 'May
+    2025'), as briefgen takes it: ': write 2025-12-01'. Empty when it cannot tell."""
+    if not isinstance(value, str):
+        return ""
+    text = value.strip().lower().replace(",", " ")
+    numeric = re.fullmatch(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})", text)
+    if numeric:
+        first, second, year = (int(g) for g in numeric.groups())
+        readings = {(year, m, d) for d, m in ((first, second), (second, first)) if m <= 12}
+        found = sorted(f"{y:04d}-{m:02d}-{d:02d}" for y, m, d in readings if _real(y, m, d))
+        return f": write {' or '.join(found)}" if found else ""
+    words = text.split()
+    day_first = len(words) == 3 and words[0].isdigit() and words[2].isdigit()
+    month_first = len(words) == 3 and words[1].isdigit() and words[2].isdigit()
+    if day_first or month_first:
+        day, month = (words[0], words[1]) if day_first else (words[1], words[0])
+        number = _MONTHS.get(month.rstrip("."))
+        if number and _real(int(words[2]), number, int(day)):
+            return f": write {int(words[2]):04d}-{number:02d}-{int(day):02d}"
+    if len(words) == 2 and words[1].isdigit() and (number := _MONTHS.get(words[0].rstrip("."))):
+        return f": write {int(words[1]):04d}-{number:02d}"
+    return ""
+
+
+def _real(year: int, month: int, day: int) -> bool:
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 Date = Annotated[

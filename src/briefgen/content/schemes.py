@@ -22,6 +22,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import (
@@ -230,3 +231,30 @@ def loosens(project: Scheme, brief: Scheme) -> str | None:
                 "project allows"
             )
     return None
+
+
+def project_scheme(brief_folder: Path) -> Any:
+    """The marking scheme of the project a brief is in (a Scheme), or None: read from its
+    briefgen.yaml, whose errors are reported where the project is opened."""
+    from ..locate import PROJECT_FILE, project_root
+    from .load import load_yaml
+
+    root = project_root(brief_folder)
+    if root is None or root.absolute() == brief_folder.absolute():
+        return None
+    data = load_yaml(root / PROJECT_FILE, root).data
+    if not isinstance(data, dict) or "marking_scheme" not in data:
+        return None
+    value, problems = scheme_value(data["marking_scheme"])
+    return scheme_of(value) if not problems else None
+
+
+def scheme_value(raw: Any) -> tuple[Any, list[Any]]:
+    from pydantic import TypeAdapter, ValidationError
+
+    from .models import MarkingSchemeValue
+
+    try:
+        return TypeAdapter(MarkingSchemeValue).validate_python(raw), []
+    except ValidationError as exc:
+        return None, exc.errors()

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
+from ..errors import Problem
 from .models import (
     Abbreviations,
     Brief,
@@ -119,6 +121,24 @@ def content_files() -> dict[str, Any]:
         files[k.name] = list[k.item]  # type: ignore[name-defined]  # a runtime type, for pydantic
     files[ABBREVIATIONS] = Abbreviations
     return files
+
+
+def stray_files(folder: Path) -> list[Problem]:
+    """YAML files of a brief folder that briefgen does not read: a misnamed
+    `milestone.yaml` would leave its milestones out in silence."""
+    import difflib
+
+    known = [f"{key}.yaml" for key in content_files()]
+    read_elsewhere = {"briefgen.yaml"}  # a project's, when a brief stands at its root
+    found = []
+    for path in sorted(folder.glob("*.y*ml")):
+        if path.name in known or path.name in read_elsewhere or path.name.startswith("."):
+            continue
+        close = difflib.get_close_matches(path.name.replace(".yml", ".yaml"), known, n=1)
+        meant = f": did you mean '{close[0]}'? rename it" if close else ": rename or remove it"
+        message = f"'{path.name}' is not a file briefgen reads, so nothing in it is shown{meant}"
+        found.append(Problem(path, None, None, "", message, "unknown-file"))
+    return found
 
 
 def json_schema(name: str) -> dict[str, Any]:

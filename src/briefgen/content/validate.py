@@ -12,12 +12,12 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from ..errors import ContentError, Problem
-from ..project import library_file
+from ..locate import library_file
 from .library import WithLibrary, joined, read_library, shadowed
 from .load import Document, Loc, load_yaml
 from .markup import mistyped_references, references
-from .models import Brief, Content, Figure, Source, Table
-from .schemes import DEFAULT, Scheme, loosens, scheme_label, scheme_of
+from .models import Brief, Content, Figure, Source, Table, iso_hint
+from .schemes import DEFAULT, Scheme, loosens, project_scheme, scheme_label, scheme_of
 from .sections import (
     ABBREVIATIONS,
     REQUIRED_FILES,
@@ -73,8 +73,6 @@ def validate_brief(content_dir: Path) -> tuple[Content, dict[str, Document]]:
 def marking_scheme(brief: Brief, doc: Document, content_dir: Path) -> tuple[Scheme, list[Problem]]:
     """The brief's scheme, else its project's, else the default; a brief that would
     loosen its project's scheme is an error at its line."""
-    from ..project import project_scheme
-
     project = project_scheme(content_dir)
     own = scheme_of(brief.marking_scheme) if brief.marking_scheme is not None else None
     if own is None:
@@ -186,6 +184,9 @@ def _quote_hint(doc: Document, loc: Loc, err: ErrorDetails) -> str | None:
         return None
     if err["type"] not in ("string_type", "model_type", "dict_type", "literal_error"):
         return None
+    expected = str((err.get("ctx") or {}).get("expected", ""))
+    if err["type"] == "literal_error" and f"'{written}'" not in expected:
+        return None  # quoting would not help: `reliability: 3` is no grade either way
     what = (
         ("true" if value else "false")
         if isinstance(value, bool)
@@ -202,6 +203,14 @@ def _message(loc: Loc, err: ErrorDetails) -> str:
         return f"expected a mapping of keys and values here (got {_shown(err.get('input'))})"
     if kind == "list_type" and not loc:
         return f"expected a list of items, each starting with '- ' (got {_shown(err.get('input'))})"
+    if kind == "list_type" and isinstance(err.get("input"), (str, int, float)):
+        given = err["input"]
+        return (
+            f"expected a list, not the one value {_shown(given)}: write [{given}], or each "
+            "item on a line of its own starting with '- '"
+        )
+    if kind == "literal_error" and "expected" in (err.get("ctx") or {}):
+        return f"must be one of {err['ctx']['expected']} (got {_shown(err.get('input'))})"
     if kind == "too_short" and loc and loc[-1] == "sources":
         return "no source given: every statement needs at least one source id"
     if kind == "too_short" and loc and loc[-1] == "audiences":
@@ -213,6 +222,8 @@ def _message(loc: Loc, err: ErrorDetails) -> str:
     if kind == "string_pattern_mismatch" and loc and loc[-1] == "lang":
         return f"'{err['input']}' is not a BCP 47 language tag such as 'en' or 'en-GB'"
     message = err["msg"].removeprefix("Value error, ")
+    if kind in ("date_parsing", "date_from_datetime_parsing") and iso_hint(err.get("input")):
+        return f"expected a date as YYYY-MM-DD{iso_hint(err.get('input'))}"
     if kind in (
         "literal_error",
         "int_parsing",
@@ -240,6 +251,13 @@ def _unknown_key(file_type: Any, loc: Loc, data: Any = None) -> str:
     name = str(loc[-1])
     message = f"unknown key '{name}'"
     holder = _at(data, loc[:-1])
+    if " " in name.strip() and isinstance(holder, dict) and holder.get(name) is None:
+        # `{literal: Ministry of Economy, Trade and Industry}`: in braces a comma ends
+        # the value, and the rest of the name reads as a key of its own.
+        return (
+            f"{message}: '{name}' looks like the rest of a text cut at a comma; inside "
+            '{ } put text that holds a comma in quotes, e.g. {literal: "A, B and C"}'
+        )
     # A key one level off: beside `figure:` instead of under it, or under a source
     # citation instead of beside `sources:`. Say where it belongs, never "did you mean"
     # the very same name.

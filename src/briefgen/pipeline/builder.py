@@ -196,9 +196,22 @@ def _load(unit: Unit, selection: Selection) -> Loaded:
     brief = open_brief(unit.folder, selection.templates, only=list(selection.audiences or []))
     try:
         selected = brief.select(list(selection.audiences or []), selection.templates)
+        _makes_something(selected, selection.formats)
     except UsageError as exc:
         raise UsageError(f"brief '{unit.name}': {exc}" if unit.name else str(exc)) from None
     return Loaded(unit, selection, brief.content, brief.audiences, selected, brief.warnings)
+
+
+def _makes_something(selected: list[Audience], formats: Sequence[str] | None) -> None:
+    """`-a public -f docx`, where the public audience makes no Word file: say so, rather
+    than build nothing and report success."""
+    if not formats or any(f in a.config.formats for a in selected for f in formats):
+        return
+    made = "; ".join(f"'{a.name}' makes {', '.join(a.config.formats)}" for a in selected)
+    raise UsageError(
+        f"nothing to build: {made}, not {', '.join(formats)}; add the format to the "
+        "audience's formats in its audience.yaml, or choose another --format"
+    )
 
 
 def _build(

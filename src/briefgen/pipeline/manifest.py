@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem
-from ..project import library_file
+from ..locate import library_file
 from ..template_search import search_path
 
 MANIFEST = ".briefgen-manifest.json"

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..template_search import builtin_templates
+from ..user_cache import cache_folder, keep, read_cached
 
 if TYPE_CHECKING:
     from babel import Locale
@@ -158,7 +159,8 @@ def merged(gaps: Iterable[Gap]) -> list[Gap]:
 
 
 def missing_characters(text: str) -> str:
-    """The characters of `text` that no available font has, in order of first use."""
+    """The characters of `text` that no available font has, in order of first use. The
+    shipped fonts are opened only for characters the machine's own fonts lack."""
     covered = coverage()
     if covered is None:
         return ""
@@ -166,6 +168,9 @@ def missing_characters(text: str) -> str:
     for ch in text:
         if ord(ch) > 0x7E and ch not in seen and not _invisible(ch) and ord(ch) not in covered:
             seen[ch] = None
+    if seen:
+        shipped = _shipped_coverage_cached()
+        seen = {ch: None for ch in seen if ord(ch) not in shipped}
     return "".join(seen)
 
 
@@ -278,8 +283,9 @@ def _invisible(ch: str) -> bool:
 
 @functools.cache
 def coverage() -> frozenset[int] | None:
-    """Every code point some font on this machine or in briefgen has; None when the
-    machine's fonts cannot be listed (no fontconfig), so nothing is reported."""
+    """Every code point some font on this machine has (the shipped fonts are asked after,
+    for what these lack); None when the machine's fonts cannot be listed (no
+    fontconfig), so nothing is reported."""
     fc_list = shutil.which("fc-list")
     if fc_list is None:
         return None
@@ -290,7 +296,6 @@ def coverage() -> frozenset[int] | None:
     for line in listed.splitlines():
         for start, end in re.findall(r"([0-9a-f]+)(?:-([0-9a-f]+))?", line):
             points.update(range(int(start, 16), int(end or start, 16) + 1))
-    points |= _shipped_coverage()
     return frozenset(points)
 
 
@@ -328,13 +333,27 @@ def package_for(character: str) -> str:
 
 @functools.cache
 def _advances(font_file: str) -> tuple[dict[int, int], int]:
-    """A shipped font's advance width of each character, and its units per em."""
+    """A shipped font's advance width of each character, and its units per em: read
+    with fontTools once, then kept in the user's cache folder, so that a check or a
+    build need not load fontTools to measure a date."""
+    import json
+
+    path = builtin_templates() / "_common" / "fonts" / font_file
+    stat = path.stat()
+    cached = cache_folder("metrics") / f"{font_file}-{stat.st_size}-{stat.st_mtime_ns}.json"
+    try:
+        data = json.loads(read_cached(cached) or b"")
+        return {int(k): int(v) for k, v in data["advances"].items()}, int(data["units"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        pass
     from fontTools.ttLib import TTFont  # WeasyPrint's own dependency
 
-    font = TTFont(builtin_templates() / "_common" / "fonts" / font_file, lazy=True)
+    font = TTFont(path, lazy=True)
     widths = font["hmtx"].metrics
     advances = {code: widths[name][0] for code, name in font.getBestCmap().items()}
-    return advances, int(font["head"].unitsPerEm)
+    units = int(font["head"].unitsPerEm)
+    keep(cached, json.dumps({"advances": advances, "units": units}).encode())
+    return advances, units
 
 
 def width_in_em(text: str, font_file: str = "Inter-Bold.otf") -> float:

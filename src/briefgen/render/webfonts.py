@@ -13,10 +13,10 @@ import base64
 import functools
 import hashlib
 import io
-import os
 from pathlib import Path
 
 from ..template_search import builtin_templates
+from ..user_cache import cache_folder, keep, read_cached
 
 # (family, weight, style, file): the faces the stylesheets use.
 FACES = (
@@ -59,25 +59,12 @@ def font_faces(text: str) -> str:
 def _subset(name: str, characters: str) -> bytes:
     path: Path = builtin_templates() / "_common" / "fonts" / name
     key = hashlib.sha256(path.read_bytes() + characters.encode()).hexdigest()[:32]
-    cached = _cache_folder() / f"{key}.woff2"
-    try:
-        return cached.read_bytes()
-    except OSError:
-        pass
-    data = _made_subset(path, characters)
-    try:  # a cache that cannot be written costs time, never the build
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cached.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, cached)
-    except OSError:
-        pass
+    cached = cache_folder("webfonts") / f"{key}.woff2"
+    data = read_cached(cached)
+    if data is None:
+        data = _made_subset(path, characters)
+        keep(cached, data)
     return data
-
-
-def _cache_folder() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "briefgen" / "webfonts"
 
 
 def _made_subset(path: Path, characters: str) -> bytes:

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UsageError
-from ..project import LIBRARY_FILE, PROJECT_FILE, BriefRef, open_project, project_root
+from ..locate import LIBRARY_FILE, PROJECT_FILE, project_root
+from ..project import BriefRef, open_project
 from .git import git, repository_root
 
 CI_FILES = (".github/workflows/briefs.yml", ".gitlab-ci.yml")

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from ..content.markup import plain
 from ..errors import UsageError
-from ..project import PROJECT_FILE, is_brief, open_project
+from ..locate import PROJECT_FILE, is_brief
+from ..project import open_project
 from .diff import Change, diff, load_version, report
 from .git import export, repository_root, revisions
 

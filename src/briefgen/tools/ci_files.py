@@ -13,8 +13,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import BriefgenError, UsageError, display_path
+from ..locate import PROJECT_FILE, is_brief, project_root
 from ..pipeline.write import write_outputs
-from ..project import PROJECT_FILE, found_briefs, is_brief, open_project, project_root
+from ..project import found_briefs, open_project
 from ..review.git import repository_root
 
 TEMPLATES = Path(__file__).parent / "ci"

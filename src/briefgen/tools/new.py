@@ -10,10 +10,25 @@ from ..errors import UsageError
 SCAFFOLD = Path(__file__).parent / "scaffold"
 
 
-def create_brief(target: Path, today: dt.date | None = None) -> list[Path]:
-    """Write the example brief into `target`, which must be new or empty."""
+EXAMPLE_TITLE = "Harbour resilience programme"
+
+
+def create_brief(
+    target: Path,
+    today: dt.date | None = None,
+    title: str | None = None,
+    lang: str | None = None,
+) -> list[Path]:
+    """Write the example brief into `target`, which must be new or empty: with its own
+    title and language when they are given."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"'{target}' already exists and is not empty: name a new folder")
+    if lang is not None:
+        from ..project import language_problem
+
+        problem = language_problem(lang)
+        if problem:
+            raise UsageError(f"--lang: {problem}")
     today = today or dt.date.today()
     written = []
     for source in sorted(SCAFFOLD.rglob("*")):
@@ -22,6 +37,22 @@ def create_brief(target: Path, today: dt.date | None = None) -> list[Path]:
         path = target / source.relative_to(SCAFFOLD)
         path.parent.mkdir(parents=True, exist_ok=True)
         text = source.read_text(encoding="utf-8").replace("{today}", today.isoformat())
+        if source.name == "brief.yaml":
+            text = _own(text, title, lang)
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
+
+
+def _own(text: str, title: str | None, lang: str | None) -> str:
+    """The scaffold's brief.yaml with the title and language asked for, each written as
+    a YAML string whatever it holds (a colon, a quote)."""
+    import json
+
+    if title is not None:
+        text = text.replace(
+            f"title: {EXAMPLE_TITLE}", f"title: {json.dumps(title, ensure_ascii=False)}", 1
+        )
+    if lang is not None:
+        text = text.replace("\nlang: en\n", f"\nlang: {json.dumps(lang)}\n", 1)
+    return text

@@ -157,7 +157,7 @@ def import_sources(file: Path, content_dir: Path) -> ImportResult:
 
 def _library_entries(content_dir: Path) -> list[dict[str, Any]]:
     """The sources of the project library a brief in a project can cite."""
-    from ..project import library_file
+    from ..locate import library_file
 
     library = library_file(content_dir)
     return _existing(library) if library is not None else []

@@ -1,0 +1,93 @@
+"""What a desk officer meets first: the help of every command, the version, and what
+`check` says of what it did. (Messages for bad input are cases in bad_inputs/.)"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, ROOT
+from typer.testing import CliRunner
+
+from briefgen import __version__
+from briefgen.cli import app
+from briefgen.tools.new import create_brief
+
+COMMANDS = [
+    [],
+    ["build"],
+    ["check"],
+    ["diff"],
+    ["changed"],
+    ["new"],
+    ["serve"],
+    ["schema"],
+    ["sources"],
+    ["sources", "import"],
+    ["audiences"],
+    ["audiences", "new"],
+    ["ci"],
+    ["ci", "init"],
+    ["ci", "fonts"],
+    ["ci", "coverage"],
+]
+# What a Python type looks like in help: <str>, <int range>, <list[Path]>, <path>.
+PYTHON_TYPE = re.compile(r"<(str|int|float|bool|path|list\[|\w+ range)|\[\[")
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "briefgen")
+def test_help_names_what_a_value_is_never_a_python_type(command: list[str]) -> None:
+    result = CliRunner().invoke(app, [*command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert not PYTHON_TYPE.search(result.output), result.output
+
+
+def test_the_top_level_help_names_every_output() -> None:
+    text = CliRunner().invoke(app, ["--help"]).output
+    assert "PDF, web page and Word" in text
+    assert "--version" in text and "--install-completion" in text
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output == f"briefgen {__version__}\n"
+
+
+def test_check_says_how_many_quotes_it_verified(tmp_path: Path) -> None:
+    content = tmp_path / "canary"
+    shutil.copytree(FIXTURES / "canary", content)
+    result = CliRunner().invoke(app, ["check", str(content)])
+    verified = r"note\[quotes-verified\]: \d+ quotes? verified against the snapshots"
+    assert re.search(verified, result.output), result.output
+
+
+def test_a_finding_about_no_file_names_its_brief_in_a_project(tmp_path: Path) -> None:
+    for name in ("alpha", "beta"):
+        create_brief(tmp_path / name)
+    shutil.rmtree(tmp_path / "beta" / "snapshots")
+    result = CliRunner().invoke(app, ["check", str(tmp_path)])
+    (line,) = [line for line in result.output.splitlines() if "not verified" in line]
+    assert "brief 'beta': " in line
+
+
+def test_the_sample_brief_checks_in_a_second_or_so_after_the_first() -> None:
+    """Not a timing test (a slow machine must not fail it): what a check on save loads.
+    The engine, python-docx and fontTools stay out once their facts are cached."""
+    import subprocess
+    import sys
+
+    sample = str(ROOT / "content")
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from briefgen.check import check_all\n"
+        f"check_all(Path({sample!r}))\n"
+        "print(' '.join(m for m in ('weasyprint', 'docx', 'fontTools') if m in sys.modules))\n"
+    )
+    warm = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert warm.returncode == 0 and done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""
