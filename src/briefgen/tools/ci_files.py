@@ -145,9 +145,15 @@ def cover_new_brief(folder: Path, root: Path, install: str | None) -> CiOutcome:
     if not existing:
         try:
             spec = checked_install(install) if install is not None else default_install()
-        except NoInstallSpec as exc:
+        except NoInstallSpec:
+            # Said in one line: whoever writes a first brief may have no CI at all.
             command = f"briefgen ci init {display_path(cover)} --install SPEC"
-            return CiOutcome(notes=[f"no CI files written: {exc}; then run '{command}'"])
+            return CiOutcome(
+                notes=[
+                    "no CI files written (where would CI get briefgen?): to add them, "
+                    f"run '{command}'"
+                ]
+            )
         return _write(root, _relative(cover, root), spec, force=False)
     outcome = CiOutcome()
     for path in existing:
