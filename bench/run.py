@@ -383,13 +383,18 @@ def main() -> None:
     print(report)
     if args.smoke:
         return
-    (ROOT / "BENCHMARKS.md").write_text(
+    path = ROOT / "BENCHMARKS.md"
+    # The sections other scripts write (projects.py, check_scale.py) stay as they are.
+    page = path.read_text(encoding="utf-8") if path.exists() else ""
+    others = page[page.index("\n## ") :] if "\n## " in page else ""
+    path.write_text(
         "# Benchmarks\n\nMade by `.venv/bin/python bench/run.py "
         f"--sizes {args.sizes} --repeat {args.repeat}`; medians of whole processes.\n\n"
         + report
         + "\n\n<details><summary>raw figures</summary>\n\n```json\n"
         + json.dumps(results, indent=1)
-        + "\n```\n</details>\n",
+        + "\n```\n</details>\n"
+        + others,
         encoding="utf-8",
     )
 

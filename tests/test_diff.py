@@ -248,3 +248,22 @@ def test_a_changed_image_is_listed(
     changes = json.loads(out)
     assert code == 0 and [c["kind"] for c in changes] == ["image"], changes
     assert changes[0]["file"] == "background.yaml" and changes[0]["line"] == 6
+
+
+def test_a_draft_made_final_and_a_new_reference_are_listed(
+    brief_dir: Callable[..., Path], runner: CliRunner, tmp_path: Path
+) -> None:
+    old = brief_dir()
+    new = tmp_path / "new"
+    shutil.copytree(old, new)
+    for folder, status, reference in ((old, "draft", "MIN/1"), (new, "final", "MIN/2")):
+        brief = folder / "brief.yaml"
+        text = brief.read_text(encoding="utf-8")
+        brief.write_text(
+            text.replace("title:", f"status: {status}\nreference: {reference}\ntitle:", 1),
+            encoding="utf-8",
+        )
+    code, out = run(runner, str(old), str(new))
+    assert code == 0, out
+    assert "status" in out and "draft" in out and "final" in out
+    assert "MIN/1" in out and "MIN/2" in out

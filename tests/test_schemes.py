@@ -252,3 +252,11 @@ def test_an_index_is_marked_like_a_brief(tmp_path: Path) -> None:
     public = (out / "public" / "index.html").read_text()
     assert "QHELDBOTTOMLINEX" not in public
     assert re.findall(r'class="marking-banner"[^>]*>([^<]+)<', public) == ["PUBLIC", "PUBLIC"]
+
+
+def test_audiences_lists_each_clearance_in_the_briefs_scheme(tmp_path: Path) -> None:
+    content = four_level_brief(tmp_path / "brief")
+    result = CliRunner().invoke(app, ["audiences", str(content)])
+    lines = {line.split()[0]: line.split()[1] for line in result.stdout.splitlines()[4:]}
+    assert lines["public"] == "OPEN" and lines["analyst"] == "SHARED"
+    assert lines["minister"] == "SECRET"

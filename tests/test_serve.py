@@ -100,3 +100,17 @@ def test_the_open_page_reloads_itself(served: tuple[Path, str]) -> None:
             "document.body.innerText.includes('The live judgment')", timeout=20_000
         )
         browser.close()
+
+
+def test_serving_a_project_names_its_briefs(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from briefgen.cli import app
+    from briefgen.tools.new import create_brief
+
+    for name in ("energy", "ports"):
+        create_brief(tmp_path / "desk" / name)
+    result = CliRunner().invoke(app, ["serve", str(tmp_path / "desk"), "--port", "0"])
+    assert result.exit_code == 2
+    assert "is a project of 2 briefs; serve shows one at a time" in result.stderr
+    assert "desk/energy" in result.stderr

@@ -160,6 +160,7 @@ class Survey:
 
     roots: list[Root]
     found: dict[str, Audience | BriefgenError]
+    scheme: Scheme = DEFAULT  # the brief's: what each clearance is shown in
 
     @property
     def broken(self) -> bool:
@@ -179,7 +180,26 @@ def survey_audiences(content_dir: Path, templates: Path | None = None) -> Survey
             found[name] = audience
         except BriefgenError as exc:
             found[name] = exc
-    return Survey(roots, found)
+    return Survey(roots, found, brief_scheme(content_dir))
+
+
+def brief_scheme(content_dir: Path) -> Scheme:
+    """The marking scheme the brief's audiences are cleared in, read on its own (the
+    rest of the content may be mid-edit): the brief's, else its project's, else the
+    default. One that cannot be read is the default here; `check` says why."""
+    from .content.schemes import project_scheme, scheme_of, scheme_value
+
+    try:
+        data = load_yaml(content_dir / "brief.yaml", content_dir).data
+    except BriefgenError:
+        data = None
+    raw = data.get("marking_scheme") if isinstance(data, dict) else None
+    if raw is not None:
+        value, problems = scheme_value(raw)
+        own = scheme_of(value) if not problems else None
+        if own is not None:
+            return own
+    return project_scheme(content_dir) or DEFAULT
 
 
 def check_templates_option(templates: Path | None) -> Path | None:

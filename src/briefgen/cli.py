@@ -563,14 +563,21 @@ def list_audiences(
     for root in survey.roots:
         state = "" if root.folder.is_dir() else " (none)"
         typer.echo(f"  {root.label:<28} {display_path(root.folder)}{state}")
+    levels = [
+        a.cleared(survey.scheme).config.clearance
+        for a in survey.found.values()
+        if not isinstance(a, BriefgenError)
+    ]
+    width = max([11, *(len(level) + 1 for level in levels)])
     for name, found in survey.found.items():
         if isinstance(found, BriefgenError):
             for i, line in enumerate(found.lines()):
                 typer.echo(f"{name if i == 0 else '':<12} error: {line}", err=True)
             continue
         where = display_path(found.dirs[0])
-        typer.echo(f"{name:<12} {found.config.clearance:<11} {found.origin:<20} {where}")
-        raised = found.raised_clearance()
+        level = found.cleared(survey.scheme).config.clearance
+        typer.echo(f"{name:<12} {level:<{width}} {found.origin:<20} {where}")
+        raised = found.raised_clearance(survey.scheme)
         if raised:
             typer.echo(f"{'':<12} warning: {raised}", err=True)
     if survey.broken:

@@ -164,12 +164,29 @@ def watch(preview: Preview, stop: threading.Event, ready: threading.Event) -> No
             preview.rebuild()
 
 
+def _one_brief(folder: Path) -> None:
+    """serve shows one brief: a project's folder is answered with the briefs in it."""
+    from ..locate import is_brief
+    from ..project import open_project
+
+    if is_brief(folder):
+        return
+    project = open_project(folder)  # a folder of no brief at all says so
+    names = [ref.folder for ref in project.briefs] if project else []
+    shown = ", ".join(str(name) for name in names[:5]) + (" …" if len(names) > 5 else "")
+    raise UsageError(
+        f"'{folder}' is a project of {len(names)} briefs; serve shows one at a time: "
+        f"name its folder, e.g. 'briefgen serve {names[0] if names else folder}' ({shown})"
+    )
+
+
 def serve(
     content_dir: Path, audience: str | None, port: int, templates: Path | None = None
 ) -> None:
     """Serve until interrupted."""
     if not content_dir.is_dir():
         raise UsageError(f"no brief folder at '{content_dir}'")
+    _one_brief(content_dir)
     check_templates_option(templates)
     roots = search_path(content_dir, templates)
     if audience is not None:
