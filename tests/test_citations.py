@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, SAMPLE
 
-from briefgen.content.models import Content, Source
+from briefgen.content.models import Content, Source, Statement
 from briefgen.content.validate import validate_brief
 from briefgen.document import citeproc_fixes, csl
 from briefgen.document.citations import NoteBook
@@ -29,13 +29,45 @@ def notes_of(content: Content, style: str | None = None) -> list[str]:
     return [html.unescape(str(book.note(s).html)) for s in content.brief.summary]
 
 
-def test_two_citations_of_one_source_make_one_cite_with_both_locators() -> None:
-    content, _ = validate_brief(SAMPLE)
-    statement = content.brief.summary[1]
-    assert [c.source for c in statement.sources][1:] == ["ishiba-rutte-2025"] * 2
-    note = notes_of(content)[1]
-    assert note.count("Japan Enhances Security Ties") == 1
-    assert "paras 2–3" in note  # British English: no full stop
+def two_quotes_of_one_source(style: str, show_grades: bool = False) -> str:
+    """The note (or in-text citation) of a statement quoting one source twice, the
+    later paragraph first, in the given style."""
+    content, _ = validate_brief(FIXTURES / "styles")
+    statement = Statement.model_validate(
+        {
+            "text": "Two quotes.",
+            "credibility": 3,
+            "sources": [
+                {"source": "miller-2024", "locator": "para 3", "quote": "the later words"},
+                {"source": "miller-2024", "locator": "para 2", "quote": "the earlier words"},
+            ],
+        }
+    )
+    brief = content.brief.model_copy(update={"summary": [statement], "citation_style": style})
+    content = content.model_copy(update={"brief": brief})
+    book = NoteBook(content, I18n(content.brief.lang), show_grades=show_grades)
+    return html.unescape(re.sub(r"<[^>]+>", "", str(book.note(statement).html)))
+
+
+def test_two_quotes_of_one_source_in_locator_order_as_the_style_separates_cites() -> None:
+    note = two_quotes_of_one_source("chicago-notes-bibliography")
+    assert note.count("Deterrence in the Indo-Pacific") == 1
+    assert (
+        "paras. 2–3, https://www.rand.org/pubs/research_reports/RR1234.html "
+        "(“the earlier words”; “the later words”)." in note
+    ), note
+    assert "”: “" not in note  # never a colon between two quotes
+
+
+def test_two_citations_of_one_source_in_an_author_date_style() -> None:
+    citation = two_quotes_of_one_source("apa")
+    assert citation.startswith("(Miller, 2024, paras. 2–3)"), citation
+
+
+def test_a_credibility_grade_does_not_read_as_a_reference_number() -> None:
+    citation = two_quotes_of_one_source("ieee", show_grades=True)
+    assert citation.endswith("cred. 3"), citation
+    assert not re.search(r"\[\d\]\s*$", citation)  # "[3]" would be reference 3
 
 
 def one_source(title: str, language: str | None = None) -> Content:

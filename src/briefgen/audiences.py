@@ -27,6 +27,11 @@ from .errors import BriefgenError, ContentError, TemplateError, UsageError, disp
 from .template_search import Root, search_path
 
 Format = Literal["pdf", "html", "docx"]
+# The lints of evidence honesty, each on unless an audience turns it off: what is
+# fair to print depends on who reads it (see check/evidence.py).
+AudienceLint = Literal[
+    "weak-evidence-bare", "stale-evidence", "grade-on-attribution", "contradicted-by-stronger"
+]
 FORMATS: tuple[Format, ...] = ("pdf", "html", "docx")
 ENTRY_TEMPLATE = "brief.html.j2"
 STYLESHEET = "style.css"
@@ -74,6 +79,14 @@ class AudienceConfig(Strict):
         default_factory=dict,
         description="Labels of this audience, by key; translated when a catalogue knows them.",
     )
+    lints: dict[AudienceLint, bool] = Field(
+        default_factory=dict,
+        description="Lints of `check` on (true, the default) or off (false) for what this "
+        "audience is shown, by code.",
+    )
+
+    def lints_on(self, code: AudienceLint) -> bool:
+        return self.lints.get(code, True)
 
 
 @dataclass(frozen=True)

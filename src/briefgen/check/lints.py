@@ -185,7 +185,10 @@ def check(
     )
     review.library_snapshots = snapshots or library_snapshots(content_dir)
     review.renderable = not brief.errors
-    findings += [f for lint in LINTS for f in lint(review)]
+    # The evidence lints build on this module's Finding and Review: imported here.
+    from .evidence import EVIDENCE_LINTS
+
+    findings += [f for lint in (*LINTS, *EVIDENCE_LINTS) for f in lint(review)]
     return sorted_findings(findings)
 
 
@@ -360,9 +363,15 @@ def unused_sources(review: Review) -> Iterator[Finding]:
 
 def weak_evidence(review: Review) -> Iterator[Finding]:
     """A key judgment or a milestone resting only on sources graded D–F."""
+    from .evidence import attributed
+
     grade = {s.id: s.reliability for s in review.content.sources}
 
     def weak(statement: Cited) -> bool:
+        sources = [review.content.source(c.source) for c in statement.sources]
+        # A text that says whose claim it is tells the reader the evidence is weak.
+        if attributed(cited_text(statement), sources):
+            return False
         return all(grade[c.source] in WEAK for c in statement.sources)
 
     for i, statement in enumerate(review.content.brief.summary):

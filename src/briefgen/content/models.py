@@ -535,6 +535,11 @@ class Brief(Strict):
     purpose: Marked | None = Field(
         None, description="One line: why the reader has it, above the bottom line."
     )
+    stale_after_months: Annotated[int, Field(ge=1)] = Field(
+        6,
+        description="How many months the 'as of' date may be after the newest evidence "
+        "before `check` warns (stale-evidence).",
+    )
 
 
 Reliability = Literal["A", "B", "C", "D", "E", "F"]

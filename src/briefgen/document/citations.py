@@ -173,15 +173,19 @@ class NoteBook:
         )
         number = self._i18n.number(self._first_note[cite.source.id])
         html = csl.linked(_located(text, cite).replace(csl.FIRST_NOTE_PLACEHOLDER, number))
-        for quote in cite.quotes:
-            # After an address, a colon would read as part of it: the quote goes in
-            # brackets there.
+        if cite.quotes:
+            # After an address, a colon would read as part of it: the quotes go in
+            # brackets there. Several quotes of one source are introduced once and
+            # separated as the style separates cites.
             if str(html).endswith("</a>"):
                 introduce = self._i18n.pgettext("note-quote-after-link", " (%(quote)s)", quote="\0")
             else:
                 introduce = self._i18n.pgettext("note-quote", ": %(quote)s", quote="\0")
             before, _, after = introduce.partition("\0")
-            html += Markup("{}{}{}").format(before, self._i18n.quoted(quote), after)
+            quoted = Markup(escape(self._style.delimiter)).join(
+                self._i18n.quoted(quote) for quote in cite.quotes
+            )
+            html += Markup("{}{}{}").format(before, quoted, after)
         if self._show_grades:
             html += Markup(" ") + grade_badge(cite.source, self._i18n)
         return html
@@ -221,8 +225,12 @@ class NoteBook:
             "information credibility %(credibility)s",
             credibility=statement.credibility,
         )
-        return Markup(' <span class="grade credibility" title="{}">[{}]</span>').format(
-            meaning, statement.credibility
+        # Not in brackets: "[3]" after a note of a numeric style reads as reference 3.
+        shown = self._i18n.pgettext(
+            "credibility-short", "cred. %(credibility)s", credibility=statement.credibility
+        )
+        return Markup(' <span class="grade credibility" title="{}">{}</span>').format(
+            meaning, shown
         )
 
 
@@ -236,6 +244,7 @@ def merged_cites(statement: Cited, content: Content) -> list[Cite]:
 
 
 def _merged(source: Source, citations: list[Citation]) -> Cite:
+    citations = sorted(citations, key=_locator_order)  # quotes in the order of the source
     quotes = tuple(c.quote for c in citations if c.quote)
     located = [_split_locator(c.locator) for c in citations if c.locator]
     labelled = [loc for loc, _ in located if loc]
@@ -247,6 +256,14 @@ def _merged(source: Source, citations: list[Citation]) -> Cite:
         leftovers = [*(f"{label} {value}" for label, value in labelled), *leftovers]
     leftover = ", ".join(leftovers) or None
     return Cite(source, locator, leftover, quotes)
+
+
+def _locator_order(citation: Citation) -> tuple[int, int]:
+    """Where a citation points, for ordering: by its first number; unnumbered ones after,
+    as written."""
+    located, _ = _split_locator(citation.locator)
+    first = re.search(r"\d+", located[1]) if located else None
+    return (0, int(first[0])) if first else (1, 0)
 
 
 def _joined(values: list[str]) -> str:

@@ -36,7 +36,9 @@ def create_brief(
             continue
         path = target / source.relative_to(SCAFFOLD)
         path.parent.mkdir(parents=True, exist_ok=True)
+        # The example's evidence is of this month, so that the new brief is not stale.
         text = source.read_text(encoding="utf-8").replace("{today}", today.isoformat())
+        text = text.replace("{this_month}", today.strftime("%Y-%m"))
         if source.name == "brief.yaml":
             text = _own(text, title, lang)
         path.write_text(text, encoding="utf-8")
