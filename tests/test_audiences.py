@@ -278,11 +278,11 @@ EXTRA_QUESTION = """
 """
 
 
-def thirty_more_questions(tmp_path: Path) -> Path:
+def many_more_questions(tmp_path: Path) -> Path:
     content = tmp_path / "brief"
     shutil.copytree(SAMPLE, content)
     questions = content / "questions.yaml"
-    extra = "".join(EXTRA_QUESTION.format(i=i) for i in range(30))
+    extra = "".join(EXTRA_QUESTION.format(i=i) for i in range(45))
     questions.write_text(questions.read_text(encoding="utf-8") + extra, encoding="utf-8")
     return content
 
@@ -290,7 +290,7 @@ def thirty_more_questions(tmp_path: Path) -> Path:
 def test_a_minister_note_over_two_pages_fails_with_where_the_pages_go(
     tmp_path: Path, runner: CliRunner
 ) -> None:
-    content = thirty_more_questions(tmp_path)
+    content = many_more_questions(tmp_path)
     out = tmp_path / "out"
     result = runner.invoke(app, ["build", str(content), "-a", "minister", "--out", str(out)])
     assert result.exit_code == 1
@@ -308,7 +308,7 @@ def test_a_minister_note_over_two_pages_fails_with_where_the_pages_go(
 
 
 def test_allow_overflow_builds_and_warns(tmp_path: Path, runner: CliRunner) -> None:
-    content = thirty_more_questions(tmp_path)
+    content = many_more_questions(tmp_path)
     audience(content / "templates" / "minister", "allow_overflow: true\n")
     out = tmp_path / "out"
     result = runner.invoke(app, ["build", str(content), "-a", "minister", "--out", str(out)])

@@ -216,7 +216,7 @@ def test_libreoffice_puts_the_notes_at_the_foot_and_the_marking_on_top(
     # The note's number (a superscript: a line of its own) under the text, then its text.
     note = next(i for i in range(body + 1, len(first)) if first[i] in ("1", "1 "))
     assert note > body + 5  # the first note stands under the text, at the page's foot
-    assert "International Security Assistance Force" in " ".join(first[note:])
+    assert "Japan officially launched an independent mission" in " ".join(first[note:])
     assert first[-2:] == ["INTERNAL", "Page 1 of " + str(len([p for p in pages if p.strip()]))]
     # The minister's note keeps to its two pages in Word as in the PDF (its own
     # reference.docx sets it as densely as its print stylesheet does).

@@ -190,6 +190,7 @@ def test_what_counts_as_attribution() -> None:
         "The 2007 account says France objected.",
         "Only a real-estate agency's blog calls membership possible.",
         "Talks reportedly began.",
+        "By the same 2007 account, Abe was the first to attend.",
         "Akasaka Azabu's page gives NATO 29 members.",
     ):
         assert attributed(text, [source]), text

@@ -42,12 +42,22 @@ _SAYS = (
     r"sees?|saw|holds?|held|tells?|told|speaks?|spoke|names?|named|lists?|listed|"
     r"opposed|condemned?s?|welcomed?s?"
 )
-# "According to …", "reportedly", "is said to", or a text followed within a few
-# words by a verb of saying: "the 2007 account says", "one report reads".
+# "According to …", "reportedly", "as reported", "is said to", or a text followed within a few
+# words by a verb of saying: "the 2007 account says", "one report reads"; or "by the
+# 2007 account".
+_WORDS = r"(?:\W+[\w’'-]+)"
 ATTRIBUTION = re.compile(
-    rf"\baccording to\b|\breportedly\b|\ballegedly\b|\b(?:is|are|was|were) "
-    rf"(?:reported|said|claimed|alleged)\b|\b(?:{_TEXT})s?\b(?:\W+[\w’'-]+){{0,8}}?\W+"
-    rf"(?:{_SAYS})\b",
+    "|".join(
+        (
+            r"\baccording to\b",
+            r"\breportedly\b",
+            r"\ballegedly\b",
+            r"\bas (?:reported|quoted)\b",
+            r"\b(?:is|are|was|were) (?:reported|said|claimed|alleged)\b",
+            rf"\b(?:{_TEXT})s?\b{_WORDS}{{0,8}}?\W+(?:{_SAYS})\b",
+            rf"\bby (?:the|its|this|that|one|an?)\b{_WORDS}{{0,3}}?\W+(?:{_TEXT})s?\b",
+        )
+    ),
     re.IGNORECASE,
 )
 
@@ -108,7 +118,7 @@ def weak_evidence_bare(review: Review) -> Iterator[Finding]:
             continue
         grades = ", ".join(f"'{s.id}' ({s.reliability})" for s in sources)
         why = (
-            f"it rests only on sources graded D–F ({grades})"
+            f"it rests only on {grades}, graded D–F"
             if weak_sources
             else f"it is graded credibility {cited.credibility}"
         )
