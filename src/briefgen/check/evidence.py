@@ -243,7 +243,7 @@ def _groups(review: Review) -> list[list[Backed]]:
     for found in located_cited(review.content):
         if not _with(review, found, "contradicted-by-stronger"):
             continue
-        key = (found.file, found.loc[0] if found.file != "brief" else "summary")
+        key = (found.file, found.loc[0])  # ("brief", "summary") for the key judgments
         by_item.setdefault(key, []).append(found)
     return list(by_item.values())
 
