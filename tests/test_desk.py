@@ -91,3 +91,52 @@ def test_the_sample_brief_checks_in_a_second_or_so_after_the_first() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert warm.returncode == 0 and done.returncode == 0, done.stderr
     assert done.stdout.strip() == ""
+
+
+def _three_mistakes(tmp_path: Path) -> Path:
+    """A bad grade in sources.yaml, a mistyped id in background.yaml, a misquote in
+    brief.yaml: each used to hide the next until it was fixed."""
+    content = tmp_path / "canary"
+    shutil.copytree(FIXTURES / "canary", content)
+    for name, old, new in (
+        ("sources.yaml", "reliability: B", "reliability: G"),
+        (
+            "background.yaml",
+            "              - source: public-source",
+            "              - source: publik-source",
+        ),
+        ("brief.yaml", "quote: CANARYRESTRICTEDQUOTE", "quote: CANARYRESTRICTEDQUOTA"),
+    ):
+        path = content / name
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    return content
+
+
+def test_check_reports_every_mistake_of_a_brief_in_one_run(tmp_path: Path) -> None:
+    content = _three_mistakes(tmp_path)
+    result = CliRunner().invoke(app, ["check", str(content)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert any(
+        "sources.yaml:7:16: error[invalid-content]: sources[0].reliability" in x for x in lines
+    )
+    unknown = [x for x in lines if "background.yaml:28:" in x]
+    assert unknown and "unknown source 'publik-source' (did you mean 'public-source'?" in unknown[0]
+    assert any("brief.yaml:21:" in x and "quote-not-found" in x for x in lines), result.output
+    assert "internal error" not in result.output
+
+
+def test_build_reports_every_content_error_at_once(tmp_path: Path) -> None:
+    content = _three_mistakes(tmp_path)
+    result = CliRunner().invoke(app, ["build", str(content), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "sources.yaml:7:16:" in result.output and "background.yaml:28:" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_item_left_out_keeps_the_places_of_the_items_after_it(tmp_path: Path) -> None:
+    content = _three_mistakes(tmp_path)
+    (content / "snapshots" / "restricted.txt").unlink()
+    result = CliRunner().invoke(app, ["check", str(content)])
+    # The second source, checked while the first is left out, is named as the file has it.
+    assert "sources.yaml:15:13: error[snapshot-missing]: sources[1].snapshot" in result.output

@@ -37,6 +37,8 @@ class OpenBrief:
     warnings: list[Problem] = field(default_factory=list)
     # What a build refuses, kept here only when opened with `keep_going` (for check).
     errors: list[Problem] = field(default_factory=list)
+    # False when the content has errors: `content` then holds what validated, for check.
+    whole: bool = True
 
     def select(self, names: list[str] | None, templates: Path | None = None) -> list[Audience]:
         """The audiences named (every one when none are); an unknown name is a usage
@@ -57,25 +59,23 @@ def open_brief(
     """The brief at `folder`, or a ContentError naming every problem, each at its line.
 
     With `keep_going` (what `check` asks for), problems found once the content and the
-    audiences are read (an unknown audience name, a hidden reference, a style or
-    reference document that cannot be used) are returned in `errors` instead, so that
-    the lints can still run. With `only` (a build of some audiences), what concerns one
+    audiences are read (an item that does not validate, an unknown audience name, a
+    hidden reference, a style or reference document that cannot be used) are returned
+    in `errors` instead, so that the lints can still run (on the items that validated,
+    when some did not: see `whole`). With `only` (a build of some audiences), what concerns one
     audience alone is checked for those.
     """
     from .audiences import check_templates_option, find_audiences
     from .clearance import hidden_references
     from .content.sections import stray_files
-    from .content.validate import unknown_audiences, validate_brief
+    from .content.validate import read_brief, unknown_audiences
 
     if not folder.is_dir():
         raise UsageError(f"no brief folder at '{folder}'")
     check_templates_option(templates)
+    validated = read_brief(folder)
+    content, documents = validated.content, validated.documents
     problems: list[Problem] = []
-    content = None
-    try:
-        content, documents = validate_brief(folder)
-    except ContentError as exc:
-        problems += exc.problems
     try:
         audiences = find_audiences(folder, templates)
     except ContentError as exc:  # an audience.yaml, at its line
@@ -83,14 +83,15 @@ def open_brief(
     except TemplateError as exc:
         problems.append(Problem(None, None, None, "", str(exc), "invalid-template"))
     if problems or content is None:
-        raise ContentError(problems)
+        raise ContentError(validated.problems + problems)
     audiences, errors = cleared(audiences, content, documents, only)
-    errors += unknown_audiences(content, documents, list(audiences))
+    errors = validated.problems + errors + unknown_audiences(content, documents, list(audiences))
     chosen = [a for name, a in audiences.items() if not only or name in only]
     if not errors:  # the filter below needs every audience name and clearance known
         errors += hidden_references(content, documents, chosen)
     errors += style_problems(content, documents["brief"])
     errors += word_problems(chosen)
+    errors = list(dict.fromkeys(errors))  # a style's name is tried twice
     if errors and not keep_going:
         raise ContentError(errors)
     warnings = stray_files(folder)
@@ -99,7 +100,7 @@ def open_brief(
         if message:
             path = audience.dirs[0] / "audience.yaml"
             warnings.append(Problem(path, None, None, "", message, "raised-clearance"))
-    return OpenBrief(folder, content, documents, audiences, warnings, errors)
+    return OpenBrief(folder, content, documents, audiences, warnings, errors, validated.whole)
 
 
 def cleared(

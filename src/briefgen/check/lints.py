@@ -170,8 +170,6 @@ def check(
     except ContentError as exc:
         return sorted_findings([Finding("error", p) for p in exc.problems])
     findings = [Finding("error", p) for p in brief.errors]
-    if any(p.code == "unknown-audience" for p in brief.errors):
-        return sorted_findings(findings)  # the filter cannot run with an audience unknown
     snapshot_dir = snapshots
     if snapshot_dir is None:
         snapshot_dir, problem = default_snapshots(content_dir)
@@ -188,7 +186,12 @@ def check(
     # The evidence lints build on this module's Finding and Review: imported here.
     from .evidence import EVIDENCE_LINTS
 
-    findings += [f for lint in (*LINTS, *EVIDENCE_LINTS) for f in lint(review)]
+    lints = (*LINTS, *EVIDENCE_LINTS)
+    if not brief.whole or any(p.code == "unknown-audience" for p in brief.errors):
+        # Items left out, or an audience unknown: the audience filter and the lints
+        # across the brief would mislead. A quote stands alone, so it is still verified.
+        lints = (quotes,)
+    findings += [f for lint in lints for f in lint(review)]
     return sorted_findings(findings)
 
 
@@ -249,10 +252,11 @@ def quotes(review: Review) -> Iterator[Finding]:
         return
     texts: dict[str, str | None] = {}
     verified = 0
+    present = {s.id for s in review.content.sources}
     for found in located_cited(review.content):
         for k, citation in enumerate(found.cited.sources):
-            if not citation.quote:
-                continue
+            if not citation.quote or citation.source not in present:
+                continue  # an unknown source, or one left out: an error already
             if citation.source not in texts:
                 text, problem = _snapshot(review, citation.source)
                 texts[citation.source] = text

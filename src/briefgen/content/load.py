@@ -49,6 +49,8 @@ class Document:
     # The text of plain scalars that YAML read as something other than text
     # (`no` → false, `2013` → 2013), to say "put it in quotes" when text was meant.
     plain: dict[Loc, str] = field(default_factory=dict)
+    # With items left out (`without`): each kept item's index here → its index in the file.
+    renumbered: dict[int, int] = field(default_factory=dict)
 
     def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """The 1-based line and column of `loc`, or of its nearest ancestor that exists."""
@@ -58,6 +60,21 @@ class Document:
             if loc[:end] in self.values:
                 return self.values[loc[:end]]
         return (1, 1)
+
+    def without(self, moved: dict[Any, Any], data: Any) -> Document:
+        """This file's `data` with some items left out: `moved` maps each kept item's index
+        (or key) in the file to its place in `data`, so that places stay those in the file."""
+
+        def kept(marks: dict[Loc, Any]) -> dict[Loc, Any]:
+            out: dict[Loc, Any] = {(): marks[()]} if () in marks else {}
+            for loc, mark in marks.items():
+                if loc and loc[0] in moved:
+                    out[(moved[loc[0]], *loc[1:])] = mark
+            return out
+
+        back = {new: old for old, new in moved.items() if isinstance(old, int)}
+        marks = (kept(self.values), kept(self.keys), kept(self.plain))
+        return Document(self.path, data, *marks, renumbered=back)
 
     def problem(
         self,
@@ -69,6 +86,8 @@ class Document:
         code: str = "invalid-content",
     ) -> Problem:
         line, column = self.position(loc, key=key)
+        if loc and loc[0] in self.renumbered:  # `sources[0]` is the file's sources[1]
+            path = path.replace(f"[{loc[0]}]", f"[{self.renumbered[loc[0]]}]", 1)
         return Problem(self.path, line, column, path, message, code)
 
 

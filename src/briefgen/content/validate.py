@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,29 +33,63 @@ from .sections import (
 )
 
 
+@dataclass
+class Validated:
+    """A brief folder read: every problem found, and the content of what did validate.
+
+    A file with errors keeps its valid items (a source with a bad grade is left
+    out, the others stay), so that the checks across files (an unknown source id
+    in another file, a misquote) run in the same pass: a user fixes every problem
+    at once, not one wave after another. `content` is None when too little is
+    left to check across files (brief.yaml or sources.yaml unreadable), and
+    `whole` says whether it is the complete brief, sound enough for every lint.
+    """
+
+    content: Content | None
+    documents: dict[str, Document]
+    problems: list[Problem]
+    whole: bool
+
+
 def validate_brief(content_dir: Path) -> tuple[Content, dict[str, Document]]:
     """Read and validate every file of a brief folder; raise ContentError listing all problems."""
+    validated = read_brief(content_dir)
+    if validated.problems or validated.content is None:
+        raise ContentError(validated.problems)
+    return validated.content, validated.documents
+
+
+def read_brief(content_dir: Path) -> Validated:
+    """Every file of a brief folder, validated, with every problem found in one pass."""
     library_path = library_file(content_dir)
     documents, problems = _read_files(content_dir, library_path is not None)
     files = content_files()
     parsed: dict[str, Any] = {}
-    for key, doc in documents.items():
+    left_out: set[str] = set()  # ids of sources that did not validate: known, not unknown
+    for key, doc in list(documents.items()):
         try:
             parsed[key] = TypeAdapter(files[key]).validate_python(doc.data)
         except ValidationError as exc:
-            problems += [schema_problem(key, doc, err) for err in exc.errors()]
+            errors = exc.errors()
+            problems += [schema_problem(key, doc, err) for err in errors]
+            kept = _salvaged(files[key], doc, errors)
+            if kept is None:
+                del documents[key]
+                continue
+            documents[key], parsed[key] = kept
+            if key == "sources":
+                left_out |= _raw_ids(doc.data)
     shared: list[Source] = []
     if library_path is not None:
         try:
             library, shared = read_library(library_path)
         except ContentError as exc:
-            problems += exc.problems
-        else:
-            own = documents.get("sources")
-            documents["sources"] = joined(own, content_dir / "sources.yaml", library)
-    if problems:
-        raise ContentError(problems)
-    scheme, problems = marking_scheme(parsed["brief"], documents["brief"], content_dir)
+            return Validated(None, documents, problems + exc.problems, whole=False)
+        own = documents.get("sources")
+        documents["sources"] = joined(own, content_dir / "sources.yaml", library)
+    if "brief" not in parsed or "sources" not in documents:
+        return Validated(None, documents, problems, whole=False)
+    scheme, scheme_problems = marking_scheme(parsed["brief"], documents["brief"], content_dir)
     sections = {k.name: parsed.get(k.name, []) for k in with_items()}
     content = Content(
         brief=parsed["brief"],
@@ -64,10 +100,34 @@ def validate_brief(content_dir: Path) -> tuple[Content, dict[str, Document]]:
         library=frozenset(s.id for s in shared),
         scheme=scheme,
     )
-    problems += cross_check(content, documents)
-    if problems:
-        raise ContentError(problems)
-    return content, documents
+    problems += scheme_problems + cross_check(content, documents, left_out)
+    return Validated(content, documents, problems, whole=not problems)
+
+
+def _salvaged(file_type: Any, doc: Document, errors: list[ErrorDetails]) -> Any:
+    """The file without the items (or top-level keys) that failed, as a Document whose
+    places are those of the file and its validated value; None when nothing can be
+    kept apart (the file's whole shape is wrong)."""
+    if any(not err["loc"] for err in errors) or not isinstance(doc.data, list | dict):
+        return None
+    failed = {err["loc"][0] for err in errors}
+    if isinstance(doc.data, list):
+        kept: Any = [i for i in range(len(doc.data)) if i not in failed]
+        data: Any = [doc.data[i] for i in kept]
+        moved = {old: new for new, old in enumerate(kept)}
+    else:
+        data = {k: v for k, v in doc.data.items() if k not in failed}
+        moved = {k: k for k in data}
+    part = doc.without(moved, data)
+    try:
+        return part, TypeAdapter(file_type).validate_python(data)
+    except ValidationError:
+        return None
+
+
+def _raw_ids(data: Any) -> set[str]:
+    items = data if isinstance(data, list) else []
+    return {i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)}
 
 
 def marking_scheme(brief: Brief, doc: Document, content_dir: Path) -> tuple[Scheme, list[Problem]]:
@@ -328,8 +388,11 @@ def _has_field(tp: Any, name: str | int | None) -> bool:
     return isinstance(tp, type) and issubclass(tp, BaseModel) and name in tp.model_fields
 
 
-def cross_check(content: Content, documents: dict[str, Document]) -> list[Problem]:
-    """What one file alone cannot show: unique ids and cited ids that exist."""
+def cross_check(
+    content: Content, documents: dict[str, Document], left_out: AbstractSet[str] = frozenset()
+) -> list[Problem]:
+    """What one file alone cannot show: unique ids and cited ids that exist. The ids of
+    sources `left_out` (invalid, reported already) count as known."""
     sources = documents["sources"]
     if isinstance(sources, WithLibrary):
         problems = shadowed(sources, content.sources)
@@ -347,7 +410,7 @@ def cross_check(content: Content, documents: dict[str, Document]) -> list[Proble
     problems += _style_problems(content, documents["brief"])
     problems += _marking_problems(content, documents)
     problems += _duplicate_statement_ids(content, documents)
-    known = sorted(s.id for s in content.sources)
+    known = sorted({*(s.id for s in content.sources), *left_out})
     for found in located_cited(content):
         for k, citation in enumerate(found.cited.sources):
             if citation.source not in known:
