@@ -24,6 +24,7 @@ COMMANDS = [
     ["new"],
     ["serve"],
     ["schema"],
+    ["styles"],
     ["sources"],
     ["sources", "import"],
     ["audiences"],
@@ -140,3 +141,24 @@ def test_an_item_left_out_keeps_the_places_of_the_items_after_it(tmp_path: Path)
     result = CliRunner().invoke(app, ["check", str(content)])
     # The second source, checked while the first is left out, is named as the file has it.
     assert "sources.yaml:15:13: error[snapshot-missing]: sources[1].snapshot" in result.output
+
+
+def test_styles_finds_a_style_by_what_people_call_it() -> None:
+    result = CliRunner().invoke(app, ["styles", "harvard"])
+    assert result.exit_code == 0
+    first = result.output.splitlines()[0].split()
+    assert first[:2] == ["harvard-cite-them-right", "author-date"]
+    assert "styles: write one in brief.yaml as citation_style: NAME" in result.output
+
+
+def test_styles_filters_by_how_a_style_cites() -> None:
+    result = CliRunner().invoke(app, ["styles", "chicago", "--format", "note"])
+    lines = [line for line in result.output.splitlines() if line.startswith("chicago")]
+    assert lines and all(line.split()[1] == "note" for line in lines)
+    assert any("(the default)" in line for line in lines)  # the default is a Chicago note style
+
+
+def test_styles_says_when_nothing_matches() -> None:
+    result = CliRunner().invoke(app, ["styles", "no-such-style-anywhere"])
+    assert result.exit_code == 1
+    assert "no style has 'no-such-style-anywhere' in its name or title" in result.output

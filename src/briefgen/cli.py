@@ -476,6 +476,49 @@ def new(
     )
 
 
+class CitationFormat(StrEnum):
+    note = "note"
+    author_date = "author-date"
+    numeric = "numeric"
+    label = "label"
+    author = "author"
+
+
+@app.command(short_help="List or search the citation styles a brief can name.")
+def styles(
+    words: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="WORDS", help="Words every style listed has in its name or title."),
+    ] = None,
+    citation_format: Annotated[
+        CitationFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Only styles that cite this way: note, author-date, numeric, label, author.",
+        ),
+    ] = None,
+) -> None:
+    """List the citation styles briefgen ships (from the Zotero Style Repository), or
+    those whose name or title holds every word given: 'briefgen styles harvard',
+    'briefgen styles chicago -f note'. Write one as `citation_style: NAME` in brief.yaml."""
+    from .content.styles import DEFAULT_STYLE, find_styles
+
+    found = find_styles(words or [], citation_format.value if citation_format else None)
+    width = min(40, max((len(e.name) for e in found), default=0))
+    for entry in found:
+        default = " (the default)" if entry.name == DEFAULT_STYLE else ""
+        typer.echo(f"{entry.name:<{width}}  {entry.citation_format:<11}  {entry.title}{default}")
+    if not found:
+        typer.echo(f"no style has {' '.join(words or [])!r} in its name or title", err=True)
+        raise typer.Exit(1)
+    typer.echo(
+        f"{len(found)} style{'s' * (len(found) != 1)}: write one in brief.yaml as "
+        "citation_style: NAME",
+        err=True,
+    )
+
+
 @app.command(short_help="Preview a web page, rebuilt on every change.")
 def serve(
     content_dir: ContentDir = Path("content"),

