@@ -162,3 +162,39 @@ def test_styles_says_when_nothing_matches() -> None:
     result = CliRunner().invoke(app, ["styles", "no-such-style-anywhere"])
     assert result.exit_code == 1
     assert "no style has 'no-such-style-anywhere' in its name or title" in result.output
+
+
+def test_build_open_opens_each_audience_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import briefgen.cli
+
+    opened: list[str] = []
+    monkeypatch.setattr(briefgen.cli, "_launch", opened.append)
+    content = tmp_path / "canary"
+    shutil.copytree(FIXTURES / "canary", content)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app, ["build", str(content), "-o", str(out), "-f", "html", "--open"]
+    )
+    assert result.exit_code == 0, result.output
+    assert opened == [str(out / a / "brief.html") for a in ("analyst", "minister", "public")]
+    opened.clear()  # up to date: nothing built, the same files opened
+    CliRunner().invoke(app, ["build", str(content), "-o", str(out), "-f", "html", "--open"])
+    assert len(opened) == 3
+
+
+def test_build_open_of_a_project_opens_the_index_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import briefgen.cli
+
+    opened: list[str] = []
+    monkeypatch.setattr(briefgen.cli, "_launch", opened.append)
+    for name in ("energy", "ports"):
+        create_brief(tmp_path / "desk" / name)
+    out = tmp_path / "out"
+    args = ["build", str(tmp_path / "desk"), "-o", str(out), "-f", "html", "-a", "public", "--open"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert opened == [str(out / "public" / "index.html")]

@@ -169,6 +169,6 @@ def test_serve_shows_an_error_a_build_would_give(brief_dir: Callable[..., Path])
         text.replace("The work grew each year", "The work ({fig:restricted-chart}) grew each year")
     )
     preview = Preview(content, "public")
-    _, page = preview.snapshot()
+    page = preview.get(preview.current) or b""
     assert b"background.yaml:11:" in page and b"restricted-chart" in page
     assert FIXTURES.exists()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import subprocess
 import sys
 import time
@@ -27,11 +29,11 @@ def wait_for(check: Callable[[], bool], seconds: float = 30) -> bool:
     return False
 
 
-@pytest.fixture
-def served(brief_dir: Callable[..., Path]) -> Iterator[tuple[Path, str]]:
-    content = brief_dir()
+@contextlib.contextmanager
+def serving(folder: Path, *options: str) -> Iterator[str]:
+    """`briefgen serve FOLDER` on a free port, as a user starts it; yields its address."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "briefgen", "serve", str(content), "--port", "0"],
+        [sys.executable, "-m", "briefgen", "serve", str(folder), "--port", "0", *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -40,10 +42,17 @@ def served(brief_dir: Callable[..., Path]) -> Iterator[tuple[Path, str]]:
         assert process.stdout is not None
         line = process.stdout.readline()
         assert line.startswith("serving http://127.0.0.1:"), line
-        yield content, line.split()[1]
+        yield line.split()[1]
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture
+def served(brief_dir: Callable[..., Path]) -> Iterator[tuple[Path, str]]:
+    content = brief_dir()
+    with serving(content) as url:
+        yield content, url
 
 
 def test_an_edit_shows_in_the_served_page(served: tuple[Path, str]) -> None:
@@ -102,15 +111,55 @@ def test_the_open_page_reloads_itself(served: tuple[Path, str]) -> None:
         browser.close()
 
 
-def test_serving_a_project_names_its_briefs(tmp_path: Path) -> None:
-    from typer.testing import CliRunner
-
-    from briefgen.cli import app
+def test_a_project_lists_its_briefs_and_each_brief_its_audiences(tmp_path: Path) -> None:
     from briefgen.tools.new import create_brief
 
     for name in ("energy", "ports"):
-        create_brief(tmp_path / "desk" / name)
-    result = CliRunner().invoke(app, ["serve", str(tmp_path / "desk"), "--port", "0"])
-    assert result.exit_code == 2
-    assert "is a project of 2 briefs; serve shows one at a time" in result.stderr
-    assert "desk/energy" in result.stderr
+        create_brief(tmp_path / "desk" / name, title=f"The {name} brief")
+    with serving(tmp_path / "desk") as url:
+        listing = fetch(url)
+        assert '<a href="/energy/">energy</a>' in listing and "/ports/" in listing
+        page = fetch(url + "ports/")
+        assert "The ports brief" in page
+        bar = page[page.index('<nav aria-label="briefgen preview"') :]
+        bar = bar[: bar.index("</nav>")]
+        assert 'href="/"' in bar  # back to the list of briefs
+        for audience in ("analyst", "minister", "public"):
+            assert f'href="/ports/{audience}/"' in bar
+        assert 'href="/ports/public/brief.pdf"' in bar
+        minister = fetch(url + "ports/minister/")
+        assert "The ports brief" in minister and 'href="/ports/minister/brief.pdf"' in minister
+
+
+def test_the_pdf_is_served_with_its_pages_against_the_budget(
+    brief_dir: Callable[..., Path],
+) -> None:
+    import json
+
+    from pypdf import PdfReader
+
+    content = brief_dir()
+    with serving(content) as url:
+        info = json.loads(fetch(url + "minister/pdf.json"))
+        with urllib.request.urlopen(url + "minister/brief.pdf", timeout=60) as response:
+            assert response.headers["Content-Type"] == "application/pdf"
+            pdf = PdfReader(io.BytesIO(response.read()))
+    pages = len(pdf.pages)
+    assert info["text"] == f"{pages} page{'s' * (pages != 1)} of a budget of 2"
+    text = " ".join(page.extract_text() for page in pdf.pages)
+    assert "CANARYRESTRICTEDJUDGMENT" in text  # the minister's PDF, as a build makes it
+
+
+def test_an_audience_the_brief_lacks_is_not_found(served: tuple[Path, str]) -> None:
+    _, url = served
+    for path in ("nobody/", "nobody/brief.pdf", "nobody/pdf.json"):
+        with pytest.raises(urllib.error.HTTPError) as error:
+            fetch(url + path)
+        assert error.value.code == 404
+
+
+def test_pages_text_says_when_a_pdf_is_over_its_budget() -> None:
+    from briefgen.tools.serve import pages_text
+
+    assert pages_text(1, None)["text"] == "1 page"
+    assert pages_text(3, 2) == {"text": "3 pages: over its budget of 2", "colour": "#ffb4a8"}

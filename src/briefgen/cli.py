@@ -190,6 +190,14 @@ def build(
             "('-': standard input), as `briefgen changed` lists them.",
         ),
     ] = None,
+    open_outputs: Annotated[
+        bool,
+        typer.Option(
+            "--open",
+            help="Open what was built: each audience's PDF (else its web page or Word "
+            "file); for several briefs, each audience's index page.",
+        ),
+    ] = False,
 ) -> None:
     """Build every audience (or those named) to OUT/<audience>/brief.pdf, .html, .docx.
 
@@ -198,6 +206,7 @@ def build(
     have not changed since the last build are skipped.
     """
     from .pipeline import build as run_build
+    from .pipeline.builder import to_open
     from .pipeline.progress import BuildDisplay
 
     if briefs_from is not None:
@@ -219,6 +228,9 @@ def build(
         )
     for path, why in result.removed:
         typer.echo(f"removed {display_path(path)}: {why}", err=True)
+    if open_outputs:
+        for path in to_open([*result.written, *result.skipped], out):
+            _launch(str(path))
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
     if not quiet:
@@ -519,13 +531,16 @@ def styles(
     )
 
 
-@app.command(short_help="Preview a web page, rebuilt on every change.")
+@app.command(short_help="Preview the pages and PDFs, rebuilt on every change.")
 def serve(
-    content_dir: ContentDir = Path("content"),
+    content_dir: BriefsDir = Path("content"),
     audience: Annotated[
         str | None,
         typer.Option(
-            "--audience", "-a", metavar="NAME", help="The audience to preview (default: public)."
+            "--audience",
+            "-a",
+            metavar="NAME",
+            help="The audience shown first (default: public); the page switches to the others.",
         ),
     ] = None,
     port: Annotated[
@@ -535,11 +550,22 @@ def serve(
         ),
     ] = 8000,
     templates: TemplatesDir = None,
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Open the preview in the web browser.")
+    ] = False,
 ) -> None:
-    """Preview an audience's web page on localhost, rebuilt and reloaded on every change."""
+    """Preview a brief on localhost, rebuilt and reloaded on every change: each audience's
+    web page, and its PDF with the page count against the audience's budget. A project
+    lists its briefs first."""
     from .tools.serve import serve as run_serve
 
-    _run(lambda: run_serve(content_dir, audience, port, templates))
+    opened = _launch if open_browser else None
+    _run(lambda: run_serve(content_dir, audience, port, templates, opened))
+
+
+def _launch(target: str) -> None:
+    """Open a file or an address as the desktop would (xdg-open, open, start)."""
+    typer.launch(target)
 
 
 @sources_app.command("import", short_help="Append sources from a Zotero or Mendeley export.")

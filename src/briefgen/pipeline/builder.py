@@ -380,3 +380,22 @@ def warning_record(warning: Problem, out_dir: Path) -> dict[str, str]:
             else str(warning.file.absolute())
         )
     return {"file": where, "message": warning.message, "code": warning.code}
+
+
+OPEN_FIRST = (".pdf", ".html", ".docx")
+
+
+def to_open(outputs: list[Path], out_dir: Path) -> list[Path]:
+    """What `build --open` opens: for one brief, each audience's PDF, else its web page,
+    else its Word file; for several, each audience's index page (OUT/AUDIENCE/index.html)."""
+    from .index import INDEX
+
+    files = [p for p in outputs if p.name != INDEX and p.suffix in OPEN_FIRST]
+    folders = {p.parent for p in files}
+    if len({folder.parent for folder in folders}) > 1:  # OUT/BRIEF/AUDIENCE, many BRIEFs
+        indexes = {out_dir / p.relative_to(out_dir).parts[-2] / INDEX for p in files}
+        return sorted(p for p in indexes if p.is_file())
+    return [
+        min((p for p in files if p.parent == folder), key=lambda p: OPEN_FIRST.index(p.suffix))
+        for folder in sorted(folders)
+    ]

@@ -15,6 +15,7 @@ from .plan import Job
 
 if TYPE_CHECKING:
     from ..audiences import Audience
+    from ..document.model import Document
     from ..render.fonts import Gap
 
 Progress = Callable[[str, Path], None]  # ("built" | "skipped", output path)
@@ -100,6 +101,13 @@ def render_job(job: Job) -> Rendered:
         return Rendered(render_docx(job.document(), job.audience))
     html = print_html(job)
     return _layout(html, job.audience).with_gaps(glyph_gaps(html, job))
+
+
+def pdf_of(document: Document, audience: Audience) -> Rendered:
+    """One audience's PDF, made and checked as a build makes it (`serve` shows it)."""
+    from ..render.html import render_html
+
+    return _layout(render_html(document, audience, "print"), audience)
 
 
 def print_html(job: Job) -> str:
