@@ -82,3 +82,20 @@ def test_new_takes_the_title_and_language(runner: CliRunner, tmp_path: Path) -> 
     wrong = runner.invoke(app, ["new", str(tmp_path / "other"), "--lang", "english"])
     assert wrong.exit_code == 2 and "--lang:" in wrong.stderr
     assert not (tmp_path / "other").exists()
+
+
+def test_new_project_checks_strictly_and_builds_an_index(runner: CliRunner, tmp_path: Path) -> None:
+    project = tmp_path / "desk"
+    result = runner.invoke(app, ["new", "--project", str(project), "--title", "Desk: Asia"])
+    assert result.exit_code == 0, result.output
+    assert "add a brief: briefgen new" in result.output
+    settings = yaml.safe_load((project / "briefgen.yaml").read_text(encoding="utf-8"))
+    assert settings == {"title": "Desk: Asia", "lang": "en"}
+    assert runner.invoke(app, ["check", str(project), "--strict"]).exit_code == 0
+    out = tmp_path / "out"
+    built = runner.invoke(app, ["build", str(project), "-o", str(out), "-f", "html"])
+    assert built.exit_code == 0, built.output
+    index = (out / "public" / "index.html").read_text(encoding="utf-8")
+    assert "Desk: Asia" in index and "example/public/brief.html" in index
+    again = runner.invoke(app, ["new", "--project", str(project)])
+    assert again.exit_code == 2 and "is not empty" in again.output

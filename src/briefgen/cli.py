@@ -471,21 +471,32 @@ def new(
         ),
     ] = None,
     install: InstallSpec = None,
+    project: Annotated[
+        bool,
+        typer.Option(
+            "--project",
+            help="Write a project instead: briefgen.yaml and an example brief in example/.",
+        ),
+    ] = False,
 ) -> None:
-    """Write an example brief folder that checks and builds as it is, and make the CI
-    files check and build it: written for its project (or itself) when there are none,
-    or widened to cover it beside the briefs they already build."""
+    """Write an example brief folder that checks and builds as it is (or, with --project,
+    a project holding one), and make the CI files check and build it: written for its
+    project (or itself) when there are none, or widened to cover it beside the briefs
+    they already build."""
     from .review.git import repository_root
     from .tools.ci_files import cover_new_brief
-    from .tools.new import create_brief
+    from .tools.new import EXAMPLE_BRIEF, create_brief, create_project
 
-    for path in _run(lambda: create_brief(folder, title=title, lang=lang)):
+    make = create_project if project else create_brief
+    for path in _run(lambda: make(folder, title=title, lang=lang)):
         typer.echo(f"wrote {display_path(path)}")
+    brief = folder / EXAMPLE_BRIEF if project else folder
     root = repository_root(folder) or folder
-    _show_ci(_run(lambda: cover_new_brief(folder, root, install)))
-    typer.echo(
-        f"next: briefgen check {display_path(folder)} && briefgen build {display_path(folder)}"
-    )
+    _show_ci(_run(lambda: cover_new_brief(brief, root, install)))
+    shown = display_path(folder)
+    typer.echo(f"next: briefgen check {shown} && briefgen build {shown}")
+    if project:
+        typer.echo(f"add a brief: briefgen new {display_path(folder / 'NAME')}")
 
 
 class CitationFormat(StrEnum):
