@@ -199,7 +199,8 @@ def build(
         ),
     ] = False,
 ) -> None:
-    """Build every audience (or those named) to OUT/<audience>/brief.pdf, .html, .docx.
+    """Build every audience (or those named) to OUT/<audience>/brief.pdf, .html, .docx
+    (or the name `output_name` in brief.yaml gives).
 
     A project builds each brief to OUT/<brief>/<audience>/, and an index of the
     briefs each audience sees to OUT/<audience>/index.html. Outputs whose inputs

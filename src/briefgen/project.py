@@ -21,7 +21,7 @@ from typing import Any
 from .errors import ContentError, Problem, UsageError
 from .locate import PROJECT_FILE, is_brief
 
-PROJECT_KEYS = ("briefs", "title", "lang", "marking_scheme")
+PROJECT_KEYS = ("briefs", "title", "lang", "marking_scheme", "output_name")
 # Folders that are never briefs, nor hold any: a brief's own parts and tool folders.
 NOT_BRIEFS = frozenset({"templates", "snapshots", "node_modules", "__pycache__"})
 
@@ -116,11 +116,11 @@ def _read_project(root: Path) -> Project:
             )
     if "marking_scheme" in data:
         problems += _scheme_problems(doc, data["marking_scheme"])
-    for key in ("title", "lang"):
+    for key in ("title", "lang", "output_name"):
         if key in data and not (isinstance(data[key], str) and data[key].strip()):
             problems.append(doc.problem((key,), key, f"'{key}' is text, and not empty"))
-        elif key == "lang" and key in data:
-            problem = language_problem(data[key])
+        elif key in ("lang", "output_name") and key in data:
+            problem = setting_problem(key, data[key])
             if problem:
                 problems.append(doc.problem((key,), key, problem))
     briefs = _listed_briefs(root, data.get("briefs"), doc, problems)
@@ -140,6 +140,19 @@ def _scheme_problems(doc: Any, raw: Any) -> list[Problem]:
         message = err["msg"].removeprefix("Value error, ")
         problems.append(doc.problem(loc, field_path("brief", loc), message))
     return problems
+
+
+def setting_problem(key: str, value: str) -> str | None:
+    """What is wrong with a project's `lang` or `output_name`, by the brief's own rule."""
+    if key == "lang":
+        return language_problem(value)
+    from .content.naming import NamingError, check_pattern
+
+    try:
+        check_pattern(value)
+    except NamingError as exc:
+        return str(exc)
+    return None
 
 
 def language_problem(tag: str) -> str | None:

@@ -428,6 +428,15 @@ def _title(value: str) -> str:
     return value
 
 
+def _output_pattern(value: str) -> str:
+    from .naming import NamingError, check_pattern
+
+    try:
+        return check_pattern(value)
+    except NamingError as exc:
+        raise PydanticCustomError("output_name", "{why}", {"why": str(exc)}) from None
+
+
 def _known_language(value: str) -> str:
     from babel import Locale, UnknownLocaleError
 
@@ -534,6 +543,12 @@ class Brief(Strict):
     distribution: list[Text] = Field(default_factory=list, description="Who receives it.")
     purpose: Marked | None = Field(
         None, description="One line: why the reader has it, above the bottom line."
+    )
+    output_name: Annotated[Text, AfterValidator(_output_pattern)] | None = Field(
+        None,
+        description="The outputs' file name, from {reference}, {version}, {audience}, "
+        "{brief}, {lang} and {date}: '{reference}-{audience}' gives FCDO-114-minister.pdf. "
+        "Default: brief. A project's briefgen.yaml may set it for all its briefs.",
     )
     stale_after_months: Annotated[int, Field(ge=1)] = Field(
         6,
@@ -714,6 +729,8 @@ class Content(BaseModel):
     library: frozenset[str] = Field(default_factory=frozenset, exclude=True)
     # The marking scheme: the brief's, else its project's, else the default.
     scheme: Scheme = Field(default=DEFAULT, exclude=True)
+    # The outputs' file name pattern: the brief's, else its project's, else "brief".
+    output_name: str = Field(default="brief", exclude=True)
 
     @property
     def default_marking(self) -> str:

@@ -19,6 +19,7 @@ from .library import WithLibrary, joined, read_library, shadowed
 from .load import Document, Loc, load_yaml
 from .markup import mistyped_references, references
 from .models import Brief, Content, Figure, Source, Table, iso_hint
+from .naming import DEFAULT_NAME, naming_problem, project_output_name
 from .schemes import DEFAULT, Scheme, loosens, project_scheme, scheme_label, scheme_of
 from .sections import (
     ABBREVIATIONS,
@@ -90,6 +91,7 @@ def read_brief(content_dir: Path) -> Validated:
     if "brief" not in parsed or "sources" not in documents:
         return Validated(None, documents, problems, whole=False)
     scheme, scheme_problems = marking_scheme(parsed["brief"], documents["brief"], content_dir)
+    name, naming_problems = output_name(parsed["brief"], documents["brief"], content_dir)
     sections = {k.name: parsed.get(k.name, []) for k in with_items()}
     content = Content(
         brief=parsed["brief"],
@@ -99,8 +101,9 @@ def read_brief(content_dir: Path) -> Validated:
         folder=content_dir,
         library=frozenset(s.id for s in shared),
         scheme=scheme,
+        output_name=name,
     )
-    problems += scheme_problems + cross_check(content, documents, left_out)
+    problems += scheme_problems + naming_problems + cross_check(content, documents, left_out)
     return Validated(content, documents, problems, whole=not problems)
 
 
@@ -144,6 +147,20 @@ def marking_scheme(brief: Brief, doc: Document, content_dir: Path) -> tuple[Sche
             message = why + ": remove the key, or restate the project's scheme"
             return project, [doc.problem(at, "marking_scheme", message, key=True)]
     return own, []
+
+
+def output_name(brief: Brief, doc: Document, content_dir: Path) -> tuple[str, list[Problem]]:
+    """The outputs' file name pattern: the brief's, else its project's, else `brief`; one
+    that names a field the brief leaves out is an error at the brief's output_name, or,
+    for the project's, at the top of brief.yaml (where the missing field goes)."""
+    own = brief.output_name
+    pattern = own or project_output_name(content_dir) or DEFAULT_NAME
+    problem = naming_problem(pattern, brief)
+    if problem is None:
+        return pattern, []
+    where = ("output_name",) if own else ()
+    said = problem if own else f"{problem} (the project's briefgen.yaml sets output_name)"
+    return pattern, [doc.problem(where, "output_name", said, key=own is not None)]
 
 
 def _marking_problems(content: Content, documents: dict[str, Document]) -> list[Problem]:

@@ -61,10 +61,18 @@ def plan(
         for fmt in audience.config.formats:
             if formats and fmt not in formats:
                 continue
-            target = out_dir / audience.name / f"brief.{fmt}"
+            target = out_dir / audience.name / f"{output_stem(content, audience.name)}.{fmt}"
             key = input_key(visible, audience, fmt)
             jobs.append(Job(content_dir, visible, audience, fmt, target, key, document))
     return jobs
+
+
+def output_stem(content: Content, audience: str) -> str:
+    """The file name (without extension) of an audience's outputs: `output_name`."""
+    from ..content.naming import stem_for
+
+    folder = content.folder.resolve().name if content.folder is not None else "brief"
+    return stem_for(content.output_name, content.brief, audience, folder)
 
 
 def input_key(visible: Content, audience: Audience, fmt: str) -> str:
@@ -159,6 +167,10 @@ def outdated_outputs(
         fmt = file_name.rpartition(".")[2]
         if audience is None or fmt not in audience.config.formats:
             withdrawn[name] = "its audience or format no longer exists"
+            continue
+        now = f"{output_stem(content, audience_name)}.{fmt}"
+        if file_name != now:
+            withdrawn[name] = f"its outputs are named {now} now (output_name)"
             continue
         visible = filter_content(content, audience)
         shown, hidden = visibility_keys(content, visible)
