@@ -27,6 +27,7 @@ COMMANDS = [
     ["styles"],
     ["sources"],
     ["sources", "import"],
+    ["sources", "export"],
     ["audiences"],
     ["audiences", "new"],
     ["ci"],

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import yaml
 from conftest import FIXTURES
@@ -40,6 +42,7 @@ def test_csl_json_is_appended_ungraded(brief_dir: Callable[..., Path], runner: C
             "published": "2013-12-09",
             "accessed": "2025-03-01",
             "url": "https://www.nato.int/cps/en/natohq/news_99999.htm",
+            "kind": "official",  # guessed from its publisher, and said to be a guess
         },
         {
             "id": "muller-2025",
@@ -71,12 +74,14 @@ def test_csl_json_is_appended_ungraded(brief_dir: Callable[..., Path], runner: C
             "authors": [{"literal": "World Health Organization"}],
             "publisher": "World Health Organization",
             "published": "2023-05-19",
-            "kind": "analysis",
+            "kind": "official",
         },
     ]
-    assert check(content) and all(  # each entry is valid, once graded
-        f.problem.path.endswith(".reliability") for f in check(content)
+    findings = [f for f in check(content) if f.severity == "error"]
+    assert findings and all(  # each entry is valid, once graded
+        f.problem.path.endswith(".reliability") for f in findings
     )
+    assert "  kind: official  # guessed from 'NATO', a government or international body" in after
 
 
 def test_bibtex_is_appended_with_latex_decoded(
@@ -89,7 +94,7 @@ def test_bibtex_is_appended_with_latex_decoded(
     assert result.exit_code == 0, result.output
     article, blog, report = imported(content)
     assert article == {  # the journal is the container, and nothing a style needs is lost
-        "id": "muller-2025",
+        "id": "mueller2025",  # the user's own citation key
         "type": "article-journal",
         "title": "Japan and NATO after 2022",
         "authors": [{"family": "Müller", "given": "Anna"}, {"family": "Roe", "given": "R."}],
@@ -103,9 +108,9 @@ def test_bibtex_is_appended_with_latex_decoded(
         "language": "en",
         "kind": "analysis",
     }
-    assert blog["id"] == "akasaka-azabu-2024" and blog["accessed"] == "2025-02-01"
+    assert blog["id"] == "akasaka" and blog["accessed"] == "2025-02-01"
     assert blog["publisher"] == "Akasaka Azabu" and blog["type"] == "webpage"
-    assert report["id"] == "who-2023"
+    assert report["id"] == "who2023"
     assert report["authors"] == [{"literal": "World Health Organization"}]
 
 
@@ -114,7 +119,7 @@ def test_imported_sources_must_be_graded_before_building(
 ) -> None:
     content = brief_dir()
     runner.invoke(app, ["sources", "import", str(REFERENCES / "mendeley.bib"), str(content)])
-    findings = check(content)
+    findings = [f for f in check(content) if f.severity == "error"]
     assert [f.problem.path for f in findings] == [
         "sources[2].reliability",
         "sources[3].reliability",
@@ -122,7 +127,7 @@ def test_imported_sources_must_be_graded_before_building(
     ]
     assert "grade the source from A (reliable) to F" in findings[0].problem.message
     lines = (content / "sources.yaml").read_text(encoding="utf-8").splitlines()
-    assert findings[0].problem.line == lines.index("- id: muller-2025") + 1
+    assert findings[0].problem.line == lines.index("- id: mueller2025") + 1
 
 
 def test_a_second_import_adds_nothing(brief_dir: Callable[..., Path], runner: CliRunner) -> None:
@@ -193,3 +198,112 @@ def test_a_crafted_file_name_or_title_adds_no_yaml(
     text = (content / "sources.yaml").read_text(encoding="utf-8")
     assert "# Imported from x\\x0a- id: injected\\x0a  marking: PUBLIC\\x0a.json" in text
     assert "\x1b" not in text
+
+
+def test_a_registry_export_keeps_numbers_places_editors_keys_and_name_order(
+    brief_dir: Callable[..., Path], runner: CliRunner
+) -> None:
+    content = brief_dir()
+    result = runner.invoke(
+        app, ["sources", "import", str(REFERENCES / "registry.bib"), str(content)]
+    )
+    assert result.exit_code == 0, result.output
+    report, chapter, paper, law = imported(content)
+    assert report["id"] == "rand-rr1234"  # the user's own key, a valid id
+    assert report["number"] == "RR-A1234-1" and "issue" not in report
+    assert report["genre"] == "Research Report" and report["place"] == "Santa Monica, CA"
+    assert report["authors"] == [
+        {"family": "Holm", "given": "Pia"},
+        {"family": "山田", "given": "太郎"},  # written without a comma: family name first
+    ]
+    assert chapter["id"] == "sato-2024"  # 'Sato2024' is no valid id: one is made
+    assert chapter["editors"] == [
+        {"family": "Miller", "given": "Anne"},
+        {"family": "Park", "given": "Ji-woo"},
+    ]
+    assert chapter["place"] == "London" and chapter["kind"] == "analysis"
+    assert paper["kind"] == "official"  # a government's web address
+    assert law["kind"] == "official"  # a law
+    text = (content / "sources.yaml").read_text(encoding="utf-8")
+    assert "  kind: official  # guessed from its web address" in text
+    assert "  kind: analysis  # guessed from its type, chapter: check it" in text
+
+
+def test_a_csl_json_citation_key_becomes_the_id(
+    brief_dir: Callable[..., Path], runner: CliRunner, tmp_path: Path
+) -> None:
+    import json
+
+    content = brief_dir()
+    export = tmp_path / "better-bibtex.json"
+    items = [
+        {"id": "item-1", "citation-key": "holm2025", "type": "report", "title": "One"},
+        {"id": "item-2", "citation-key": "holmAlliances2025", "type": "report", "title": "Two"},
+        {"id": "item-3", "type": "report", "title": "Three", "number": "WP 12"},
+    ]
+    export.write_text(json.dumps(items), encoding="utf-8")
+    runner.invoke(app, ["sources", "import", str(export), str(content)])
+    one, two, three = imported(content)
+    assert one["id"] == "holm2025"
+    assert two["id"] == "two"  # camelCase is no valid id; Zotero's 'item-3' is not a key
+    assert three["id"] == "three" and three["number"] == "WP 12"
+
+
+def test_a_cjk_author_is_cited_family_name_first(brief_dir: Callable[..., Path]) -> None:
+    from briefgen.document.csl import csl_name
+
+    assert csl_name({"family": "山田", "given": "太郎"}) == {"literal": "山田太郎"}
+    assert csl_name({"family": "김", "given": "민준"}) == {"literal": "김민준"}
+    assert csl_name({"family": "Holm", "given": "Pia"}) == {"family": "Holm", "given": "Pia"}
+
+
+def _exported(content: Path, *options: str) -> str:
+    result = CliRunner().invoke(app, ["sources", "export", str(content), *options])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_export_writes_only_what_the_audience_sees(brief_dir: Callable[..., Path]) -> None:
+    import json
+
+    content = brief_dir()
+    public = json.loads(_exported(content))
+    assert [item["id"] for item in public] == ["public-source"]
+    assert "CANARY" not in json.dumps(public)  # the restricted source is not in it
+    minister = json.loads(_exported(content, "-a", "minister"))
+    assert "restricted-source" in [item["id"] for item in minister]
+    assert all("reliability" not in item and "snapshot" not in item for item in minister)
+
+
+def test_export_as_bibtex_reads_back_with_the_same_fields(
+    brief_dir: Callable[..., Path], runner: CliRunner, tmp_path: Path
+) -> None:
+    content = brief_dir()
+    runner.invoke(app, ["sources", "import", str(REFERENCES / "registry.bib"), str(content)])
+    sources = content / "sources.yaml"
+    sources.write_text(
+        sources.read_text(encoding="utf-8").replace(
+            "  # reliability: A–F — grade this source before building", "  reliability: B"
+        ),
+        encoding="utf-8",
+    )
+    background = content / "background.yaml"
+    background.write_text(
+        background.read_text(encoding="utf-8").replace(
+            "sources: [public-source]", "sources: [public-source, rand-rr1234, sato-2024]", 1
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "export.bib"
+    result = runner.invoke(
+        app, ["sources", "export", str(content), "-a", "analyst", "-f", "bibtex", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    again = tmp_path / "again"
+    shutil.copytree(FIXTURES / "canary", again)
+    runner.invoke(app, ["sources", "import", str(out), str(again)])
+    by_id: dict[object, Any] = {entry["id"]: entry for entry in imported(again)}
+    assert by_id["rand-rr1234"]["number"] == "RR-A1234-1"
+    assert by_id["rand-rr1234"]["authors"][1] == {"family": "山田", "given": "太郎"}
+    assert by_id["sato-2024"]["editors"][1] == {"family": "Park", "given": "Ji-woo"}
+    assert by_id["sato-2024"]["place"] == "London"

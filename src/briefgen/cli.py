@@ -600,6 +600,43 @@ def import_sources(
         )
 
 
+class ExportFormat(StrEnum):
+    csl_json = "csl-json"
+    bibtex = "bibtex"
+
+
+@sources_app.command("export", short_help="Write the sources an audience sees, for Zotero.")
+def export_sources(
+    content_dir: ContentDir = Path("content"),
+    audience: Annotated[
+        str,
+        typer.Option(
+            "--audience", "-a", metavar="NAME", help="Whose outputs' sources (default: public)."
+        ),
+    ] = "public",
+    format: Annotated[
+        ExportFormat,
+        typer.Option("--format", "-f", help="csl-json (Zotero, Mendeley) or bibtex (biblatex)."),
+    ] = ExportFormat.csl_json,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", metavar="FILE", help="Write to this file (default: print)."),
+    ] = None,
+) -> None:
+    """Write the sources that an audience's outputs cite, as CSL-JSON or biblatex, for a
+    reference manager. A source cited only above the audience's clearance is left out;
+    grades, snapshots and quotes are not exported."""
+    from .pipeline.write import write_outputs
+    from .tools.sources_export import export_sources as run_export
+
+    text = _run(lambda: run_export(content_dir, audience, format.value))
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    _run(lambda: write_outputs({out: text.encode("utf-8")}))
+    typer.echo(f"wrote {display_path(out)}", err=True)
+
+
 @app.command(short_help="Print the JSON Schema of the content files.")
 def schema(
     name: Annotated[

@@ -633,15 +633,25 @@ class Source(Strict):
         exclude=True,  # read into `authors`
         description="One organisation as the author: the same as authors: [{literal: …}].",
     )
+    editors: list[AuthorName] = Field(
+        default_factory=list, description="The editors of the book a chapter is in."
+    )
     container: Text | None = Field(None, description="The journal, newspaper or website.")
     volume: Text | None = None
     issue: Text | None = None
+    number: Annotated[Text, BeforeValidator(_as_text)] | None = Field(
+        None, description="A report's or a law's own number, as its publisher gives it."
+    )
+    genre: Text | None = Field(
+        None, description="What kind of report or thesis: 'Working paper', 'PhD thesis'."
+    )
     pages: Text | None = None
     doi: Annotated[Text, AfterValidator(_doi)] | None = None
     language: Annotated[str, AfterValidator(_known_language)] | None = Field(
         None, description="The source's language, when it is not the brief's."
     )
     publisher: Text | None = None
+    place: Text | None = Field(None, description="Where the publisher is: 'London'.")
     published: PartialDate | None = None
     accessed: Date | None = None
     url: Annotated[str, AfterValidator(_web_url)] | None = None

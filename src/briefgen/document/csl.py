@@ -196,15 +196,19 @@ def csl_item(source: Source, default_language: str) -> dict[str, Any]:
         "title": _protected(_described(source.title)),
         "language": source.language or default_language,
     }
-    if source.authors:
-        item["author"] = [name.model_dump(exclude_none=True) for name in source.authors]
+    for role, names in (("author", source.authors), ("editor", source.editors)):
+        if names:
+            item[role] = [csl_name(name.model_dump(exclude_none=True)) for name in names]
     fields = {
         "container-title": source.container,
         "volume": source.volume,
         "issue": source.issue,
+        "number": source.number,
+        "genre": source.genre,
         "page": source.pages,
         "DOI": source.doi,
         "publisher": source.publisher,
+        "publisher-place": source.place,
         "URL": source.url,
     }
     item.update({key: value for key, value in fields.items() if value})
@@ -214,6 +218,21 @@ def csl_item(source: Source, default_language: str) -> dict[str, Any]:
         a = source.accessed
         item["accessed"] = {"date-parts": [[a.year, a.month, a.day]]}
     return item
+
+
+# Scripts whose names are written family name first, with no space between the parts
+# (CSL 1.0.2, "Name-part Order": names in non-romanesque scripts).
+_FAMILY_FIRST = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def csl_name(name: dict[str, str]) -> dict[str, str]:
+    """A name as citeproc-py should print it. citeproc-py puts the given name first in
+    every script; a Chinese, Japanese or Korean name keeps its family name first,
+    written as one (山田太郎), as CSL asks for names in those scripts."""
+    family, given = name.get("family", ""), name.get("given", "")
+    if family and given and _FAMILY_FIRST.search(family + given):
+        return {"literal": family + given}
+    return name
 
 
 def _described(title: str) -> str:

@@ -98,11 +98,15 @@ FIELDS = (
     "type",
     "title",
     "authors",
+    "editors",
     "container",
     "volume",
     "issue",
+    "number",
+    "genre",
     "pages",
     "publisher",
+    "place",
     "published",
     "accessed",
     "doi",
@@ -131,9 +135,10 @@ def import_sources(file: Path, content_dir: Path) -> ImportResult:
     shared = {_key(s.get("url")) for s in library} | {_key(s.get("title")) for s in library}
     result = ImportResult()
     entries = []
+    guesses: dict[str, str] = {}  # id → why its kind is what it is
     for ref in references:
         if not ref.get("title"):
-            result.skipped.append((str(ref.get("_key") or "an entry"), "it has no title"))
+            result.skipped.append((str(ref.get("_label") or "an entry"), "it has no title"))
             continue
         keys = {_key(ref.get("url")), _key(ref["title"])}
         if keys & (seen - {""}):
@@ -142,14 +147,18 @@ def import_sources(file: Path, content_dir: Path) -> ImportResult:
         if keys & (shared - {""}):
             result.skipped.append((ref["title"], "already in the project's sources.yaml"))
             continue
-        ref["id"] = unique_id(ref, taken)
+        ref["id"] = own_key(ref.get("_key"), taken) or unique_id(ref, taken)
         taken.add(ref["id"])
         seen |= {_key(ref.get("url")), _key(ref["title"])}
-        ref["authors"] = [_Name(name) for name in ref.get("authors") or []]
-        entries.append({k: ref[k] for k in FIELDS if ref.get(k)})
+        for role in ("authors", "editors"):
+            ref[role] = [_Name(name) for name in ref.get(role) or []]
+        ref["kind"], ref["_guess"] = guessed_kind(ref)
+        entry = {k: ref[k] for k in FIELDS if ref.get(k)}
+        entries.append(entry)
+        guesses[ref["id"]] = ref["_guess"]
         result.added.append(ref["id"])
     if entries:
-        text = _appended(target, existing, entries, file)
+        text = _appended(target, existing, entries, file, guesses)
         _check_appended(target, text, existing, entries)
         write_outputs({target: text.encode("utf-8")})
     return result
@@ -209,21 +218,27 @@ def _from_csl(item: dict[str, Any]) -> dict[str, Any]:
     kind = str(item.get("type"))
     source_type = CSL_TYPES.get(kind, kind if kind in SOURCE_TYPES else None)
     return {
-        "_key": item.get("id"),
+        # The user's own key, where the export has one (Better BibTeX, Zotero 7); a
+        # CSL-JSON `id` is the reference manager's ("item-2", a URI), not the user's.
+        "_key": item.get("citation-key"),
+        "_label": item.get("citation-key") or item.get("id"),
         "type": source_type,
         "title": _text(item.get("title")),
         "authors": [n for n in map(_csl_name, _list(item.get("author"))) if n],
+        "editors": [n for n in map(_csl_name, _list(item.get("editor"))) if n],
         "container": _text(item.get("container-title")),
         "volume": _text(item.get("volume")),
         "issue": _text(item.get("issue")),
+        "number": _text(item.get("number")),
+        "genre": _text(item.get("genre")),
         "pages": _pages(item.get("page")),
         "publisher": _text(item.get("publisher")),
+        "place": _text(item.get("publisher-place")),
         "published": _csl_date(item.get("issued")),
         "accessed": _csl_date(item.get("accessed"), full=True),
         "doi": _doi(item.get("DOI")),
         "url": _web_url(item.get("URL")),
         "language": _language(item.get("language")),
-        "kind": KINDS.get(source_type or ""),
     }
 
 
@@ -282,10 +297,13 @@ def _from_bibtex(file: Path) -> list[dict[str, Any]]:
             f"{file}:{(block.start_line or 0) + 1}: not valid BibTeX: "
             f"{getattr(block, 'error', 'cannot be parsed')}"
         )
-    return [_bib_entry(entry) for entry in library.entries]
+    # The names as written, for the order of a name written without a comma.
+    written = parse_string(text, append_middleware=[middlewares.SeparateCoAuthors()])
+    raw = {e.key: {k.lower(): v.value for k, v in e.fields_dict.items()} for e in written.entries}
+    return [_bib_entry(entry, raw.get(entry.key, {})) for entry in library.entries]
 
 
-def _bib_entry(entry: Any) -> dict[str, Any]:
+def _bib_entry(entry: Any, raw: dict[str, Any]) -> dict[str, Any]:
     fields = {k.lower(): v.value for k, v in entry.fields_dict.items()}
     year, month = str(fields.get("year", "")).strip(), str(fields.get("month", "")).strip()
     date = str(fields.get("date", "")).strip()  # biblatex
@@ -295,25 +313,53 @@ def _bib_entry(entry: Any) -> dict[str, Any]:
     accessed = str(fields.get("urldate", "")).strip()
     source_type = BIBTEX_TYPES.get(entry.entry_type.lower())
     container = fields.get("journal") or fields.get("journaltitle") or fields.get("booktitle")
+    # A report's or a law's `number` is its own number; an article's is its issue.
+    numbered = source_type in ("report", "legislation")
     return {
         "_key": entry.key,
+        "_label": entry.key,
         "type": source_type,
         "title": _text(fields.get("title")),
-        "authors": [n for n in map(_bib_name, fields.get("author") or []) if n],
+        "authors": _bib_names(fields.get("author"), raw.get("author")),
+        "editors": _bib_names(fields.get("editor"), raw.get("editor")),
         "container": _text(container),
         "volume": _text(fields.get("volume")),
-        "issue": _text(fields.get("number") or fields.get("issue")),
+        "issue": _text(fields.get("issue") or (None if numbered else fields.get("number"))),
+        "number": _text(fields.get("number")) if numbered else None,
+        "genre": _text(fields.get("type")),
         "pages": _pages(fields.get("pages")),
         "publisher": _text(
             fields.get("publisher") or fields.get("institution") or fields.get("organization")
         ),
+        "place": _text(fields.get("address") or fields.get("location")),
         "published": published,
         "accessed": accessed if re.fullmatch(r"\d{4}-\d{2}-\d{2}", accessed) else None,
         "doi": _doi(fields.get("doi")),
         "url": _web_url(fields.get("url")),
         "language": _language(fields.get("langid") or fields.get("language")),
-        "kind": KINDS.get(source_type or ""),
     }
+
+
+def _bib_names(parsed: Any, raw: Any) -> list[dict[str, str]]:
+    """A BibTeX name list: each name as split by bibtexparser, except a Chinese, Japanese
+    or Korean name written without a comma ('山田 太郎'), which is family name first."""
+    parsed, raw = parsed or [], raw or []
+    names = []
+    for i, name in enumerate(parsed):
+        written = raw[i] if i < len(raw) and isinstance(raw[i], str) else ""
+        cjk = _CJK.search(written) and "," not in written and len(written.split()) == 2
+        found = _cjk_name(written) if cjk else _bib_name(name)
+        if found:
+            names.append(found)
+    return names
+
+
+_CJK = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def _cjk_name(written: str) -> dict[str, str]:
+    family, given = written.split()
+    return {"family": family.strip("{}"), "given": given.strip("{}")}
 
 
 def _bib_name(name: Any) -> dict[str, str] | None:
@@ -346,6 +392,52 @@ def _language(value: Any) -> str | None:
     text = (_text(value) or "").strip()
     tag = LANGUAGE_NAMES.get(text.lower(), text)
     return tag if re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", tag) else None
+
+
+# Publishers (or authors) whose texts are a government's or an international
+# organisation's own: their kind is `official`.
+_OFFICIAL = re.compile(
+    r"\b(ministry|ministère|ministerium|ministerio|ministero|department of|government|"
+    r"gouvernement|bundesregierung|parliament|congress|senate|bundestag|cabinet office|"
+    r"office of the|prime minister|president of|white house|foreign office|"
+    r"state department|embassy|federal|treasury|national audit|"
+    r"european (commission|union|parliament|council)|council of the european|"
+    r"united nations|nato|north atlantic treaty|oecd|world bank|world health organi[sz]ation|"
+    r"world trade organi[sz]ation|unesco|unicef|osce|council of europe|african union|asean|"
+    r"international (monetary fund|atomic energy agency|energy agency)|imf)\b|"
+    r"省|庁|内閣|政府|外務|防衛",
+    re.IGNORECASE,
+)
+_OFFICIAL_HOSTS = re.compile(
+    r"^https?://([^/]+\.)?([^/.]+\.)*(gov|mil|int|gouv\.fr|go\.jp|gc\.ca|gv\.at|"
+    r"admin\.ch|europa\.eu|bund\.de|gob\.[a-z]+|gov\.[a-z]+)(:\d+)?(/|$)",
+    re.IGNORECASE,
+)
+
+
+def guessed_kind(ref: dict[str, Any]) -> tuple[str | None, str]:
+    """The kind of an imported source, and why: a government's or an international
+    organisation's text (by its publisher, author or web address) or a law is
+    `official`; else what its type suggests. Always a guess, and said to be one."""
+    names = [ref.get("publisher") or ""]
+    names += [a.get("literal", "") for a in ref.get("authors") or []]
+    official = next((n for n in names if n and _OFFICIAL.search(n)), None)
+    if official:
+        return "official", f"guessed from '{official}', a government or international body"
+    if ref.get("url") and _OFFICIAL_HOSTS.match(ref["url"]):
+        return "official", "guessed from its web address, a government's or an international body's"
+    kind = KINDS.get(ref.get("type") or "")
+    if kind:
+        return kind, f"guessed from its type, {ref['type']}"
+    return None, "not guessed: set it to official, news, analysis, commercial or blog"
+
+
+def own_key(key: Any, taken: set[str]) -> str | None:
+    """The user's own citation key (BibTeX's, or CSL-JSON's `citation-key`), when it is a
+    valid source id that is free: 'holm2025' is kept, 'Holm2025' and '1234' are not."""
+    if not isinstance(key, str) or key in taken or key.isdigit():
+        return None
+    return key if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", key) else None
 
 
 def unique_id(ref: dict[str, Any], taken: Iterable[str]) -> str:
@@ -425,20 +517,24 @@ def _existing(target: Path) -> list[dict[str, Any]]:
 
 
 def _appended(
-    target: Path, existing: list[dict[str, Any]], entries: list[dict[str, Any]], origin: Path
+    target: Path,
+    existing: list[dict[str, Any]],
+    entries: list[dict[str, Any]],
+    origin: Path,
+    guesses: dict[str, str],
 ) -> str:
     """The file's text with the new entries after it; comments and layout are kept."""
     text = target.read_text(encoding="utf-8-sig") if target.is_file() else ""
     if not existing and not text.strip().startswith(("-", "#")) and text.strip():
         text = ""  # a file holding an empty flow list, `[]`
-    block = yaml.dump(entries, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    block = "".join(_entry_text(entry, guesses.get(entry["id"], "")) for entry in entries)
     indent = re.search(r"^( *)- ", text, flags=re.M)
     if indent and indent[1]:  # items indented as the file's own are
         block = "".join(
             indent[1] + line if line.strip() else line for line in block.splitlines(True)
         )
     block = re.sub(
-        r"^(- id: .*)$",
+        r"^(\s*- id: .*)$",
         r"\1\n  # reliability: A–F — grade this source before building",
         block,
         flags=re.M,
@@ -447,3 +543,12 @@ def _appended(
     # ends escaped, it cannot end the comment and add YAML of its own.
     header = f"\n# Imported from {printable(origin.name)}: give each source a reliability grade.\n"
     return (text.rstrip("\n") + "\n" if text.strip() else "") + header + block
+
+
+def _entry_text(entry: dict[str, Any], guess: str) -> str:
+    """One entry as YAML, its kind followed by how it was guessed."""
+    text = yaml.dump([entry], Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    said = printable(guess)
+    if "kind" in entry:
+        return re.sub(r"^(  kind: .*)$", lambda m: f"{m[1]}  # {said}: check it", text, flags=re.M)
+    return text + f"  # kind: {said}\n"
