@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import hashlib
 import re
 import shutil
 import subprocess
@@ -161,18 +162,19 @@ def merged(gaps: Iterable[Gap]) -> list[Gap]:
 
 def missing_characters(text: str) -> str:
     """The characters of `text` that no available font has, in order of first use. The
-    shipped fonts are opened only for characters the machine's own fonts lack."""
+    machine's fonts are listed (fontconfig, a tenth of a second) only for characters
+    the shipped fonts lack: a brief in a Latin script never asks."""
+    shipped = _shipped_coverage_cached()
+    seen: dict[str, None] = {}
+    for ch in text:
+        if ord(ch) > 0x7E and ch not in seen and not _invisible(ch) and ord(ch) not in shipped:
+            seen[ch] = None
+    if not seen:
+        return ""
     covered = coverage()
     if covered is None:
         return ""
-    seen: dict[str, None] = {}
-    for ch in text:
-        if ord(ch) > 0x7E and ch not in seen and not _invisible(ch) and ord(ch) not in covered:
-            seen[ch] = None
-    if seen:
-        shipped = _shipped_coverage_cached()
-        seen = {ch: None for ch in seen if ord(ch) not in shipped}
-    return "".join(seen)
+    return "".join(ch for ch in seen if ord(ch) not in covered)
 
 
 def glyph_gaps(page_text: str, places: Iterable[Place]) -> list[Gap]:
@@ -261,7 +263,21 @@ def packages_for(text: str, languages: Iterable[str]) -> list[str]:
 
 @functools.cache
 def _shipped_coverage_cached() -> frozenset[int]:
-    return frozenset(_shipped_coverage())
+    """What the shipped fonts draw: read with fontTools once, then kept in the user's
+    cache folder (as _advances is), so that a check need not load fontTools."""
+    import json
+
+    folder = builtin_templates() / "_common" / "fonts"
+    stamps = "-".join(f"{(folder / n).stat().st_size}" for n in SHIPPED)
+    key = hashlib.sha256(stamps.encode()).hexdigest()[:16]
+    cached = cache_folder("metrics") / f"shipped-coverage-{key}.json"
+    try:
+        return frozenset(int(point) for point in json.loads(read_cached(cached) or b""))
+    except (ValueError, TypeError):
+        pass
+    points = _shipped_coverage()
+    keep(cached, json.dumps(sorted(points)).encode())
+    return frozenset(points)
 
 
 @functools.cache
