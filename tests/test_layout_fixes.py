@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import weasyprint
@@ -110,10 +111,65 @@ def test_a_fix_that_does_not_apply_is_a_warning_naming_it(
 
     layout_fixes.apply()
     monkeypatch.setattr(
-        layout_fixes, "APPLIED", {"note-area-height-by-sum", "notes-tagged-as-notes"}
+        layout_fixes,
+        "APPLIED",
+        {"note-area-height-by-sum", "notes-tagged-as-notes", "split-tables-tagged-once"},
     )
     result = build(brief_dir(), out_dir=tmp_path, audiences=["public"], formats=["pdf"], jobs=1)
     (warning,) = result.warnings
     assert warning.message.startswith(
         "layout fix 'placed-notes-keep-their-page' does not apply to WeasyPrint "
     )
+
+
+LONG_TABLE = (
+    """<html lang="en"><head><title>Rows</title><style>@page { size: 100mm 80mm; margin: 5mm }
+body { font: 10pt/12pt sans-serif }</style></head><body>
+<table><thead><tr><th>Year</th><th>Item</th></tr></thead><tbody>"""
+    + "".join(f"<tr><td>{2000 + i}</td><td>Row {i}</td></tr>" for i in range(30))
+    + "</tbody></table></body></html>"
+)
+
+
+def tagged(pdf_bytes: bytes) -> tuple[list[Any], int]:
+    """The /Table elements of a tagged PDF, and how many artifacts its page 2 marks."""
+    import io
+
+    import pikepdf
+
+    pdf = pikepdf.open(io.BytesIO(pdf_bytes))
+    found: list[Any] = []
+
+    def walk(element: Any) -> None:
+        if element.get("/S") == "/Table":
+            found.append([str(kid.get("/S")) for kid in element.K])
+            header = element.K[0].K[0].K[0]  # THead → TR → TH
+            found[-1].append(str(header.A.Scope))
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(kid, pikepdf.Dictionary):
+                walk(kid)
+
+    walk(pdf.Root.StructTreeRoot)
+    artifacts = sum(
+        1
+        for operands, operator in pikepdf.parse_content_stream(pdf.pages[1])
+        if str(operator) == "BMC" and operands and str(operands[0]) == "/Artifact"
+    )
+    return found, artifacts
+
+
+def test_a_table_over_a_page_break_is_one_table_with_one_header(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    layout_fixes.apply()
+    (table,), artifacts = tagged(
+        weasyprint.HTML(string=LONG_TABLE).write_pdf(pdf_variant="pdf/ua-1")
+    )
+    assert table[:3] == ["/THead", "/TBody", "/TBody"] and "/THead" not in table[1:]
+    assert table[-1] == "/Column"  # the header cell says which cells it heads
+
+    without("split-tables-tagged-once", monkeypatch)
+    tables, before = tagged(weasyprint.HTML(string=LONG_TABLE).write_pdf(pdf_variant="pdf/ua-1"))
+    assert len(tables) > 1  # what WeasyPrint does on its own: a table a page
+    assert artifacts == before + 2  # page 2's repeated header (two cells) is an artifact

@@ -16,6 +16,12 @@
 3. **Notes tagged as notes.** WeasyPrint tags a footnote as the element it was
    made from, a /Span; PDF/UA wants a /Note with an /ID, which a screen reader
    announces as a note (its call already links to it).
+4. **A split table tagged once.** WeasyPrint builds the tag tree page by page,
+   so a table that runs over a page break becomes a /Table on each page, each
+   with the header row it repeats as a /THead. A screen reader then announces
+   two tables. The later pages' parts are moved into the first /Table (one
+   /THead, a /TBody for each page), and the header row repeated on a later page
+   is marked as an /Artifact, as repeated headers are in PDF/UA.
 
 Each patch checks what it replaces. If a WeasyPrint release changes that
 code, the patch is left out (see `APPLIED`), and `pdf.py`'s check of every
@@ -28,7 +34,19 @@ import inspect
 from math import inf
 from typing import Any
 
-FIXES = ("placed-notes-keep-their-page", "note-area-height-by-sum", "notes-tagged-as-notes")
+FIXES = (
+    "placed-notes-keep-their-page",
+    "note-area-height-by-sum",
+    "notes-tagged-as-notes",
+    "split-tables-tagged-once",
+)
+# What is lost while a fix does not apply: said in its warning.
+WITHOUT = {
+    "placed-notes-keep-their-page": "notes are still kept on their page, by more layout passes",
+    "note-area-height-by-sum": "notes are still kept on their page, by more layout passes",
+    "notes-tagged-as-notes": "footnotes are tagged as spans, not /Note",
+    "split-tables-tagged-once": "a table over a page break is tagged as one table a page",
+}
 APPLIED: set[str] = set()
 # What each applied fix replaced, (owner, attribute, original), so tests can compare.
 ORIGINALS: dict[str, tuple[Any, str, Any]] = {}
@@ -48,6 +66,8 @@ def apply() -> set[str]:
             APPLIED.add("note-area-height-by-sum")
         if _tag_notes():
             APPLIED.add("notes-tagged-as-notes")
+            if _join_split_tables():
+                APPLIED.add("split-tables-tagged-once")
     return APPLIED
 
 
@@ -57,9 +77,8 @@ def missing_warnings() -> list[str]:
     from importlib.metadata import version
 
     return [
-        f"layout fix '{name}' does not apply to WeasyPrint {version('weasyprint')}: notes "
-        "are still kept on their page, by more layout passes; install a WeasyPrint "
-        "release briefgen supports (see pyproject.toml)"
+        f"layout fix '{name}' does not apply to WeasyPrint {version('weasyprint')}: "
+        f"{WITHOUT[name]}; install a WeasyPrint release briefgen supports (see pyproject.toml)"
         for name in FIXES
         if name not in apply()
     ]
@@ -192,6 +211,16 @@ def _tag_notes() -> bool:
             areas.append({id(child) for child in box.children})
         try:
             for element in original(box, parent, *args):
+                if element.get("S") == "/TH" and "A" in element:
+                    # Which cells a header cell heads, as its HTML scope says (else
+                    # its column): a screen reader need not infer it from positions.
+                    row = box.element is not None and box.element.get("scope") == "row"
+                    element["A"]["Scope"] = "/Row" if row else "/Column"
+                if element.get("S") == "/Table" and box.element is not None:
+                    # Its HTML element, the same on every page the table runs over.
+                    args[0].__dict__.setdefault("_briefgen_tables", []).append(
+                        (element, box.element)
+                    )
                 if note and element.get("S") in ("/Span", "/NonStruct", "/P", "/Div"):
                     pdf = args[0]  # numbered per document, so the same input gives the same bytes
                     number = getattr(pdf, "_briefgen_notes", 0) + 1
@@ -206,3 +235,105 @@ def _tag_notes() -> bool:
     ORIGINALS["notes-tagged-as-notes"] = (tags, "_build_box_tree", original)
     tags._build_box_tree = build_box_tree
     return True
+
+
+def _join_split_tables() -> bool:
+    """Wrap the tagging of a document: after it, each table's parts on later pages join
+    the /Table of its first page (see the module's fourth fix)."""
+    import weasyprint.pdf as pdf_module
+
+    original: Any = getattr(pdf_module, "add_tags", None)
+    if original is None or list(inspect.signature(original).parameters) != [
+        "pdf",
+        "document",
+        "pdf_version",
+        "page_streams",
+    ]:
+        return False
+
+    def add_tags(pdf: Any, document: Any, pdf_version: Any, page_streams: Any) -> Any:
+        result = original(pdf, document, pdf_version, page_streams)
+        first: dict[Any, Any] = {}
+        for element, html in pdf.__dict__.pop("_briefgen_tables", []):
+            if html in first:
+                _join_table(pdf, first[html], element, page_streams)
+            else:
+                first[html] = element
+        return result
+
+    ORIGINALS["split-tables-tagged-once"] = (pdf_module, "add_tags", original)
+    pdf_module.add_tags = add_tags
+    return True
+
+
+def _object(pdf: Any, reference: bytes) -> Any:
+    return pdf.objects[int(reference.split()[0])]
+
+
+def _join_table(pdf: Any, head: Any, tail: Any, page_streams: Any) -> None:
+    """Move the parts of `tail` (a later page's /Table) into `head`; the header row it
+    repeats becomes an artifact, its cells' headers those of `head`."""
+    page = pdf.page_references.index(tail["Pg"])
+    has_head = any(_object(pdf, ref)["S"] == "/THead" for ref in head["K"] if _is_ref(ref))
+    for ref in list(tail["K"]):
+        child = _object(pdf, ref) if _is_ref(ref) else None
+        if child is None or "S" not in child:
+            continue
+        if child["S"] == "/THead" and has_head:
+            _as_artifact(pdf, page, page_streams[page], _mcids(pdf, child))
+            continue
+        child["P"] = head.reference
+        head["K"].append(ref)
+        _retarget_headers(pdf, child, f"{tail.number}-", f"{head.number}-")
+    parent = _object(pdf, tail["P"])
+    parent["K"] = type(parent["K"])(r for r in parent["K"] if r != tail.reference)
+
+
+def _is_ref(item: Any) -> bool:
+    return isinstance(item, bytes) and item.endswith(b" R")
+
+
+def _mcids(pdf: Any, element: Any) -> list[int]:
+    """The marked-content ids under a structure element."""
+    found: list[int] = []
+    for kid in element.get("K", ()):
+        if isinstance(kid, int):
+            found.append(kid)
+        elif _is_ref(kid):
+            found += _mcids(pdf, _object(pdf, kid))
+    return found
+
+
+def _as_artifact(pdf: Any, page: int, stream: Any, mcids: list[int]) -> None:
+    """Mark the content of these ids as an artifact, and take them out of the page's
+    entry in the parent tree."""
+    import pydyf
+
+    wanted = set(mcids)
+    items = stream.stream
+    for i in range(len(items) - 1, 0, -1):
+        item = items[i]
+        marked = isinstance(item, pydyf.Dictionary) and item.get("MCID") in wanted
+        if marked and items[i + 1] == b"BDC":  # "/TH <</MCID 7>> BDC" → "/Artifact BMC"
+            items[i - 1 : i + 2] = ["/Artifact", b"BMC"]
+    root = _object(pdf, pdf.catalog["StructTreeRoot"])
+    numbers = _object(pdf, root["ParentTree"])["Nums"]
+    slots = numbers[numbers.index(page) + 1]
+    for mcid in wanted:
+        slots[mcid] = b"null"
+
+
+def _retarget_headers(pdf: Any, element: Any, old: str, new: str) -> None:
+    """Cells whose headers were the repeated row's: the first page's header cells."""
+    import pydyf
+
+    attributes = element.get("A")
+    headers = attributes.get("Headers") if isinstance(attributes, dict) else None
+    if headers is not None:
+        attributes["Headers"] = pydyf.Array(
+            pydyf.String(new + h.string.removeprefix(old)) if h.string.startswith(old) else h
+            for h in headers
+        )
+    for kid in element.get("K", ()):
+        if _is_ref(kid):
+            _retarget_headers(pdf, _object(pdf, kid), old, new)
