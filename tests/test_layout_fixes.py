@@ -151,11 +151,11 @@ def tagged(pdf_bytes: bytes) -> tuple[list[Any], int]:
                 walk(kid)
 
     walk(pdf.Root.StructTreeRoot)
-    artifacts = sum(
-        1
-        for operands, operator in pikepdf.parse_content_stream(pdf.pages[1])
-        if str(operator) == "BMC" and operands and str(operands[0]) == "/Artifact"
-    )
+    artifacts = 0
+    for instruction in pikepdf.parse_content_stream(pdf.pages[1]):
+        operands = getattr(instruction, "operands", [])
+        if str(instruction.operator) == "BMC" and [str(o) for o in operands] == ["/Artifact"]:
+            artifacts += 1
     return found, artifacts
 
 
