@@ -84,6 +84,8 @@ def test_a_project_pattern_that_cannot_be_read_is_an_error_at_its_line(tmp_path:
         ({"reference": "a/b\\c:d"}, "a-b-c-d"),
         ({"reference": " ../../etc "}, "etc"),  # no folder: the slashes and dots are gone
         ({"reference": "東京 2025"}, "東京-2025"),
+        ({"reference": "x\u202eexe"}, "x-exe"),  # no override to show 'xfdp.exe'
+        ({"reference": "a\u200bb\ufeffc"}, "a-b-c"),
     ],
 )
 def test_a_field_value_never_leaves_the_folder(values: dict[str, str], name: str) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 import string
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,8 +71,15 @@ def check_pattern(pattern: str) -> str:
 
 def fill(pattern: str, values: dict[str, str]) -> str:
     """The file name (without its extension) a pattern gives for these values."""
-    text = pattern.format_map({k: _UNSAFE.sub("-", v) for k, v in values.items()})
-    return _UNSAFE.sub("-", text).strip("-.")
+    text = pattern.format_map({k: _safe(v) for k, v in values.items()})
+    return _safe(text).strip("-.")
+
+
+def _safe(text: str) -> str:
+    """Unsafe characters as '-', and format characters too: a right-to-left override
+    would show 'x\u202eexe.pdf' as 'xfdp.exe' in a mail client."""
+    shown = "".join("-" if unicodedata.category(c)[0] == "C" else c for c in text)
+    return _UNSAFE.sub("-", shown)
 
 
 def stem_for(pattern: str, brief: Brief, audience: str, folder: str) -> str:
