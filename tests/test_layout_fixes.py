@@ -59,6 +59,15 @@ def test_a_placed_note_keeps_its_page_and_the_next_paragraph_moves_on(
     assert first_stray_note(document)[0] is not None  # what WeasyPrint does on its own
 
 
+def test_page_references_listed_once_change_no_byte_of_the_pdf(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    layout_fixes.apply()
+    once = public_pdf(pdf_variant="pdf/ua-1")  # tagged: what the fix is for
+    without("page-references-once", monkeypatch)
+    assert public_pdf(pdf_variant="pdf/ua-1") == once
+
+
 def test_note_heights_by_sum_change_no_byte_of_the_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
     layout_fixes.apply()
     fast = public_pdf()
@@ -91,7 +100,7 @@ def page_text(document: object, number: int) -> str:
     return " ".join(box.text for box in page.descendants() if getattr(box, "text", None))
 
 
-def public_pdf() -> bytes:
+def public_pdf(**options: str) -> bytes:
     brief, _ = validate_brief(SAMPLE)
     audience = find_audiences(SAMPLE)["public"]
     html = render_html(document_for(brief, audience), audience, "print")
@@ -99,7 +108,7 @@ def public_pdf() -> bytes:
     source = weasyprint.HTML(
         string=html, base_url=SAMPLE.as_uri() + "/", url_fetcher=ConfinedFetcher(roots)
     )
-    pdf = source.render().write_pdf()
+    pdf = source.render(**options).write_pdf(**options)
     assert isinstance(pdf, bytes)
     return pdf
 
@@ -113,7 +122,12 @@ def test_a_fix_that_does_not_apply_is_a_warning_naming_it(
     monkeypatch.setattr(
         layout_fixes,
         "APPLIED",
-        {"note-area-height-by-sum", "notes-tagged-as-notes", "split-tables-tagged-once"},
+        {
+            "note-area-height-by-sum",
+            "notes-tagged-as-notes",
+            "split-tables-tagged-once",
+            "page-references-once",
+        },
     )
     result = build(brief_dir(), out_dir=tmp_path, audiences=["public"], formats=["pdf"], jobs=1)
     (warning,) = result.warnings

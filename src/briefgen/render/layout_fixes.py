@@ -22,6 +22,11 @@
    two tables. The later pages' parts are moved into the first /Table (one
    /THead, a /TBody for each page), and the header row repeated on a later page
    is marked as an /Artifact, as repeated headers are in PDF/UA.
+5. **Page references listed once.** pydyf makes the list of page references
+   anew each time it is asked, and the tagging asks for every element it tags:
+   quadratic in the pages, a few per cent of a long brief's time. While the
+   tags are built, when no page is added any more, the list is made once. The
+   PDF is byte-for-byte the same (tested).
 
 Each patch checks what it replaces. If a WeasyPrint release changes that
 code, the patch is left out (see `APPLIED`), and `pdf.py`'s check of every
@@ -39,6 +44,7 @@ FIXES = (
     "note-area-height-by-sum",
     "notes-tagged-as-notes",
     "split-tables-tagged-once",
+    "page-references-once",
 )
 # What is lost while a fix does not apply: said in its warning.
 WITHOUT = {
@@ -46,6 +52,7 @@ WITHOUT = {
     "note-area-height-by-sum": "notes are still kept on their page, by more layout passes",
     "notes-tagged-as-notes": "footnotes are tagged as spans, not /Note",
     "split-tables-tagged-once": "a table over a page break is tagged as one table a page",
+    "page-references-once": "tagging a long brief takes longer",
 }
 APPLIED: set[str] = set()
 # What each applied fix replaced, (owner, attribute, original), so tests can compare.
@@ -68,6 +75,8 @@ def apply() -> set[str]:
             APPLIED.add("notes-tagged-as-notes")
             if _join_split_tables():
                 APPLIED.add("split-tables-tagged-once")
+                if _page_references_once():
+                    APPLIED.add("page-references-once")
     return APPLIED
 
 
@@ -252,17 +261,41 @@ def _join_split_tables() -> bool:
         return False
 
     def add_tags(pdf: Any, document: Any, pdf_version: Any, page_streams: Any) -> Any:
-        result = original(pdf, document, pdf_version, page_streams)
-        first: dict[Any, Any] = {}
-        for element, html in pdf.__dict__.pop("_briefgen_tables", []):
-            if html in first:
-                _join_table(pdf, first[html], element, page_streams)
-            else:
-                first[html] = element
+        # Every page is in the PDF by now: its references can be listed once.
+        pdf._briefgen_page_references = pdf.page_references
+        try:
+            result = original(pdf, document, pdf_version, page_streams)
+            first: dict[Any, Any] = {}
+            for element, html in pdf.__dict__.pop("_briefgen_tables", []):
+                if html in first:
+                    _join_table(pdf, first[html], element, page_streams)
+                else:
+                    first[html] = element
+        finally:
+            del pdf._briefgen_page_references
         return result
 
     ORIGINALS["split-tables-tagged-once"] = (pdf_module, "add_tags", original)
     pdf_module.add_tags = add_tags
+    return True
+
+
+def _page_references_once() -> bool:
+    """While the tag tree is built (see `_join_split_tables`'s wrapper), the pages'
+    references are the list made when it began (see the module's fifth fix)."""
+    import pydyf
+
+    made = getattr(pydyf.PDF, "page_references", None)
+    if not isinstance(made, property) or made.fget is None:
+        return False
+    original = made.fget
+
+    def page_references(self: Any) -> Any:
+        listed = self.__dict__.get("_briefgen_page_references")
+        return listed if listed is not None else original(self)
+
+    ORIGINALS["page-references-once"] = (pydyf.PDF, "page_references", made)
+    pydyf.PDF.page_references = property(page_references)
     return True
 
 
