@@ -163,3 +163,26 @@ def test_pages_text_says_when_a_pdf_is_over_its_budget() -> None:
 
     assert pages_text(1, None)["text"] == "1 page"
     assert pages_text(3, 2) == {"text": "3 pages: over its budget of 2", "colour": "#ffb4a8"}
+
+
+@pytest.mark.parametrize(
+    ("path", "page"),
+    [
+        ("/desk/energy/", ("desk/energy", None, "page")),
+        ("/desk/energy/minister/brief.pdf", ("desk/energy", "minister", "pdf")),
+        ("/desk/energy/public/?reload=1", ("desk/energy", "public", "page")),
+        ("/desk/energy/public/pdf.json", ("desk/energy", "public", "pdf.json")),
+        ("//elsewhere/desk/energy/public/", None),  # a path, never a host to skip
+        ("/desk/energy/../ports/public/", None),
+        ("/desk/energy/public/brief.pdf/more", None),
+        ("/desk/", None),
+    ],
+)
+def test_a_project_path_names_a_brief_an_audience_and_a_part(
+    path: str, page: tuple[str, str | None, str] | None
+) -> None:
+    from briefgen.tools.serve import Page, Preview
+
+    preview = Preview.__new__(Preview)  # its routes alone, without a brief to render
+    preview.briefs = {"desk/energy": Path("."), "desk/ports": Path(".")}
+    assert preview.route(path) == (Page(*page) if page else None)

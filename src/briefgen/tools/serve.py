@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote
 
 from ..audiences import check_templates_option, find_audiences, select_audiences
 from ..document import document_for
@@ -244,7 +244,9 @@ class Preview:
 
     def route(self, path: str) -> Page | None:
         """The page a URL path asks for, or None (not found)."""
-        parts = [unquote(p) for p in urlsplit(path).path.split("/")[1:]]
+        # A request's target is a path: '//host/x' is not a host to leave out.
+        target = path.split("?", 1)[0].split("#", 1)[0]
+        parts = [unquote(p) for p in target.split("/")[1:]]
         brief = ""
         if self.is_project:
             names = sorted(self.briefs, key=len, reverse=True)
