@@ -83,11 +83,18 @@ def wait_for(check: Callable[[], bool], seconds: float = 20) -> bool:
     return False
 
 
-def start_build(out: Path, mark: str) -> subprocess.Popen[str]:
+def start_build(tmp_path: Path, mark: str) -> subprocess.Popen[str]:
+    """A parallel build of a brief long enough (a table of 1,000 rows, 14 s) that the
+    signal always finds it laying out, however loaded the machine: the sample brief
+    could finish between the check for workers and the signal."""
+    from blockbrief import write_brief
+
+    brief = write_brief(tmp_path / "source", seed=3, rows=1000)
     env = {**os.environ, "BRIEFGEN_TEST_MARK": mark}
-    command = [sys.executable, "-m", "briefgen", "build", str(SAMPLE), "--out", str(out)]
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "briefgen", "build", str(brief), "--out", str(out)]
     return subprocess.Popen(
-        [*command, "--force", "-j", "2", "-q"],
+        [*command, "-a", "analyst", "-a", "public", "--force", "-j", "2", "-q"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -116,7 +123,7 @@ def test_ctrl_c_during_a_parallel_build(tmp_path: Path) -> None:
     assert build.returncode == 130
     assert stderr == INTERRUPTED + "\n"  # one line: no worker prints a traceback
     assert wait_for(lambda: not marked_processes(mark), seconds=10)
-    assert not list(tmp_path.rglob("brief.*"))
+    assert not list((tmp_path / "out").rglob("brief.*"))
 
 
 def test_serve_on_a_port_out_of_range_is_a_usage_error() -> None:
