@@ -200,6 +200,7 @@ def brief_scheme(content_dir: Path) -> Scheme:
     """The marking scheme the brief's audiences are cleared in, read on its own (the
     rest of the content may be mid-edit): the brief's, else its project's, else the
     default. One that cannot be read is the default here; `check` says why."""
+    from .content.load import project_settings
     from .content.schemes import project_scheme, scheme_of, scheme_value
 
     try:
@@ -212,7 +213,7 @@ def brief_scheme(content_dir: Path) -> Scheme:
         own = scheme_of(value) if not problems else None
         if own is not None:
             return own
-    return project_scheme(content_dir) or DEFAULT
+    return project_scheme(project_settings(content_dir)) or DEFAULT
 
 
 def check_templates_option(templates: Path | None) -> Path | None:

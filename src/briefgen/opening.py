@@ -91,7 +91,6 @@ def open_brief(
         errors += hidden_references(content, documents, chosen)
     errors += style_problems(content, documents["brief"])
     errors += word_problems(chosen)
-    errors = list(dict.fromkeys(errors))  # a style's name is tried twice
     if errors and not keep_going:
         raise ContentError(errors)
     warnings = stray_files(folder)

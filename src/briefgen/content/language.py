@@ -22,6 +22,14 @@ _TAG = re.compile(
 )
 
 
+# Chinese, Japanese and Korean scripts (Hangul jamo and syllables, kana, Han): a name
+# in them is written family name first, with no space between the parts (CSL 1.0.2,
+# "Name-part Order", names in non-romanesque scripts).
+FAMILY_FIRST_SCRIPTS = re.compile(
+    r"[\u1100-\u11ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+)
+
+
 def well_formed(tag: str) -> bool:
     return bool(_TAG.match(tag))
 

@@ -241,6 +241,19 @@ def read_text(path: Path) -> str:
         ) from None
 
 
+def project_settings(brief_folder: Path) -> dict[str, Any]:
+    """What briefgen.yaml sets for the briefs of the project a brief is in: {} for a
+    brief in no project (or at its root). Its errors are reported where the project is
+    opened; read once per brief, for every setting a brief inherits."""
+    from ..locate import PROJECT_FILE, project_root
+
+    root = project_root(brief_folder)
+    if root is None or root.absolute() == brief_folder.absolute():
+        return {}
+    data = load_yaml(root / PROJECT_FILE, root).data
+    return data if isinstance(data, dict) else {}
+
+
 def load_yaml(path: Path, within: Path) -> Document:
     """Parse one YAML file into data and positions, or raise ContentError.
 

@@ -13,8 +13,7 @@ import difflib
 import re
 import string
 import unicodedata
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .models import Brief
@@ -113,17 +112,10 @@ def naming_problem(pattern: str, brief: Brief) -> str | None:
     return None
 
 
-def project_output_name(brief_folder: Path) -> str | None:
-    """The output_name of the project a brief is in, or None: read from its
-    briefgen.yaml, whose errors are reported where the project is opened."""
-    from ..locate import PROJECT_FILE, project_root
-    from .load import load_yaml
-
-    root = project_root(brief_folder)
-    if root is None or root.absolute() == brief_folder.absolute():
-        return None
-    data = load_yaml(root / PROJECT_FILE, root).data
-    value = data.get("output_name") if isinstance(data, dict) else None
+def project_output_name(settings: dict[str, Any]) -> str | None:
+    """The output_name a project's settings (load.project_settings) give its briefs, or
+    None; errors are reported where the project is opened."""
+    value = settings.get("output_name")
     try:
         return check_pattern(value) if isinstance(value, str) else None
     except NamingError:

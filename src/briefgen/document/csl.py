@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from markupsafe import Markup, escape
 
+from ..content.language import FAMILY_FIRST_SCRIPTS
 from ..content.models import NOCASE, Source
 from ..content.styles import style_file
 from . import citeproc_fixes
@@ -220,17 +221,12 @@ def csl_item(source: Source, default_language: str) -> dict[str, Any]:
     return item
 
 
-# Scripts whose names are written family name first, with no space between the parts
-# (CSL 1.0.2, "Name-part Order": names in non-romanesque scripts).
-_FAMILY_FIRST = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-
-
 def csl_name(name: dict[str, str]) -> dict[str, str]:
     """A name as citeproc-py should print it. citeproc-py puts the given name first in
     every script; a Chinese, Japanese or Korean name keeps its family name first,
     written as one (山田太郎), as CSL asks for names in those scripts."""
     family, given = name.get("family", ""), name.get("given", "")
-    if family and given and _FAMILY_FIRST.search(family + given):
+    if family and given and FAMILY_FIRST_SCRIPTS.search(family + given):
         return {"literal": family + given}
     return name
 

@@ -85,13 +85,12 @@ class Preview:
         self.templates = templates
         self.audience = audience
         self.version = 0
-        self.current = Page("", audience, "page")
         self._made: dict[tuple[int, Page], bytes] = {}
         self._lock = threading.Lock()
         self._pdf_lock = threading.Lock()  # one layout at a time: each takes seconds
         self.briefs = self._find_briefs()
-        if self.briefs and "" not in self.briefs:
-            self.current = Page(next(iter(self.briefs)), audience, "page")
+        # The page made after each change: a lone brief's, else the project's first.
+        self.current = Page(next(iter(self.briefs), ""), audience, "page")
         self.rebuild()
 
     def _find_briefs(self) -> dict[str, Path]:
@@ -111,9 +110,9 @@ class Preview:
         so that its problems show in the terminal at once."""
         try:
             briefs = self._find_briefs()
-        except BriefgenError as exc:
-            briefs, lines = self.briefs, exc.lines()
-            for line in lines:
+        except BriefgenError as exc:  # briefgen.yaml mid-edit: keep the briefs known
+            briefs = self.briefs
+            for line in exc.lines():
                 print(line, file=sys.stderr)
         with self._lock:
             self.version += 1
@@ -342,8 +341,8 @@ def make_server(preview: Preview, port: int) -> ThreadingHTTPServer:
             if body is None:
                 self.send_error(404)
                 return
-            pdf = page.part == "pdf" and body.startswith(b"%PDF")
-            self._send(body, KINDS[page.part] if pdf or page.part != "pdf" else KINDS["page"])
+            failed = page.part == "pdf" and not body.startswith(b"%PDF")  # the error page
+            self._send(body, KINDS["page" if failed else page.part])
 
         def _send(self, body: bytes, kind: str) -> None:
             self.send_response(200)

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from ..content.language import FAMILY_FIRST_SCRIPTS
 from ..content.load import CONTROL, load_yaml
 from ..content.models import SOURCE_TYPES
 from ..errors import UsageError, display_path, printable
@@ -347,14 +348,16 @@ def _bib_names(parsed: Any, raw: Any) -> list[dict[str, str]]:
     names = []
     for i, name in enumerate(parsed):
         written = raw[i] if i < len(raw) and isinstance(raw[i], str) else ""
-        cjk = _CJK.search(written) and "," not in written and len(written.split()) == 2
-        found = _cjk_name(written) if cjk else _bib_name(name)
+        found = _cjk_name(written) if _family_first(written) else _bib_name(name)
         if found:
             names.append(found)
     return names
 
 
-_CJK = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+def _family_first(written: str) -> bool:
+    """'山田 太郎': two parts and no comma, in a script that puts the family name first."""
+    parts = written.split()
+    return bool(FAMILY_FIRST_SCRIPTS.search(written)) and "," not in written and len(parts) == 2
 
 
 def _cjk_name(written: str) -> dict[str, str]:
